@@ -1,0 +1,1 @@
+"""Flags, annotations and reviews arrive with the reviewer workspace."""

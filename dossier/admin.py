@@ -1,0 +1,92 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+
+from .forms import ImportForm
+from .importing import FileResult, ImportReport, import_file, too_large
+from .models import Article, Author, Outlet, Passage
+
+
+@admin.register(Outlet)
+class OutletAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "country", "language", "website"]
+    list_filter = ["kind", "country", "language"]
+    search_fields = ["name", "website", "notes"]
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["name", "affiliation"]
+    search_fields = ["name", "affiliation", "bio"]
+
+
+class PassageInline(admin.TabularInline):
+    model = Passage
+    fields = ["paragraph", "sentence", "start", "end", "text"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("article")
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["title", "outlet", "language", "published", "word_count", "imported_at"]
+    list_filter = ["language", "outlet", "imported_at", "published"]
+    list_select_related = ["outlet"]
+    search_fields = ["title", "outlet__name", "authors__name", "url"]
+    autocomplete_fields = ["authors"]
+    date_hierarchy = "imported_at"
+    readonly_fields = ["body", "original_text", "word_count", "content_hash", "imported_by", "imported_at", "source_name"]
+    fieldsets = [
+        (None, {"fields": ["title", "outlet", "authors", "url", "published", "language"]}),
+        ("Text", {"fields": ["body", "word_count"]}),
+        ("Import", {"classes": ["collapse"], "fields": ["source_name", "imported_by", "imported_at", "content_hash", "original_text"]}),
+    ]
+    inlines = [PassageInline]
+    change_list_template = "admin/dossier/article/change_list.html"
+
+    def has_add_permission(self, request):
+        # Articles come in through the import page, which cleans and segments them.
+        return False
+
+    def get_urls(self):
+        import_view = self.admin_site.admin_view(self.import_view)
+        return [path("import/", import_view, name="dossier_article_import"), *super().get_urls()]
+
+    def import_view(self, request):
+        """Upload several files; each is imported in its own transaction, with a report per file."""
+        if not request.user.has_perm("dossier.import_article"):
+            raise PermissionDenied
+        report = None
+        form = ImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            report = ImportReport()
+            metadata, limit = form.metadata(), form.max_bytes
+            for upload in form.cleaned_data["files"]:
+                if upload.size > limit:
+                    report.files.append(FileResult(upload.name, error=too_large(upload.size, limit)))
+                    continue
+                report.files.append(import_file(upload.name, upload.read(), metadata, request.user))
+            level = messages.ERROR if report.failed else messages.SUCCESS
+            messages.add_message(request, level, f"{len(report.files)} files: {report.summary()}.")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Import articles",
+            "form": form,
+            "report": report,
+            "changelist_url": reverse("admin:dossier_article_changelist"),
+        }
+        return TemplateResponse(request, "admin/dossier/article/import.html", context)
+

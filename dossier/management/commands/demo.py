@@ -1,0 +1,86 @@
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from dossier.importing import import_paths, load_manifest
+from dossier.roles import Role
+
+FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+
+# username, role, superuser?
+DEMO_USERS = [
+    ("admin", Role.ADMIN, True),
+    ("editor", Role.EDITOR, False),
+    ("reviewer1", Role.REVIEWER, False),
+    ("reviewer2", Role.REVIEWER, False),
+]
+
+
+class Command(BaseCommand):
+    help = (
+        "Set up a demo: migrate, import the sample corpus, create demo users (passwords printed once), "
+        "then serve on http://127.0.0.1:8000. Safe to run again."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-serve", action="store_true", help="Set up, then print how to serve instead.")
+        parser.add_argument("--addrport", default="127.0.0.1:8000", help="Where to serve (default 127.0.0.1:8000).")
+        parser.add_argument(
+            "--reset-passwords", action="store_true", help="Give the demo users new passwords and print them."
+        )
+
+    def handle(self, *args, **options):
+        self.stdout.write("Migrating the database…")
+        call_command("migrate", interactive=False, verbosity=0)
+
+        self.stdout.write("Importing the sample corpus…")
+        report = import_paths(
+            [FIXTURES / "seeds"], manifest=load_manifest(FIXTURES / "manifest.json"), progress=self.show
+        )
+        self.stdout.write(f"Sample corpus: {report.summary()}.")
+        if report.failed:
+            raise CommandError("The sample corpus did not import; see the reasons above.")
+
+        self.create_users(options["reset_passwords"])
+        url = f"http://{options['addrport']}/"
+        if options["no_serve"]:
+            self.stdout.write(f"Ready. Serve it with:  DEBUG=1 python manage.py runserver {options['addrport']}")
+            return
+        if not settings.DEBUG:
+            self.stdout.write(self.style.WARNING("DEBUG is off: static files are served only after collectstatic."))
+        self.stdout.write(self.style.SUCCESS(f"Serving on {url} — press Ctrl+C to stop."))
+        call_command("runserver", options["addrport"], use_reloader=False)
+
+    def show(self, result):
+        if result.failed:
+            self.stderr.write(self.style.ERROR(result.summary()))
+
+    @transaction.atomic
+    def create_users(self, reset):
+        User = get_user_model()
+        created = []
+        for username, role, superuser in DEMO_USERS:
+            user, is_new = User.objects.get_or_create(
+                username=username, defaults={"is_staff": superuser, "is_superuser": superuser}
+            )
+            user.groups.add(Group.objects.get(name=role))
+            if is_new or reset:
+                password = secrets.token_urlsafe(9)
+                user.set_password(password)
+                user.save()
+                created.append((username, role.label, password))
+        if not created:
+            self.stdout.write(
+                "Demo users exist already (admin, editor, reviewer1, reviewer2); their passwords were printed "
+                "when they were created. Run with --reset-passwords for new ones."
+            )
+            return
+        self.stdout.write(self.style.SUCCESS("Demo users — these passwords are shown only now:"))
+        for username, role, password in created:
+            self.stdout.write(f"  {username:<10} {role:<9} {password}")

@@ -1,0 +1,38 @@
+"""The three roles people play in Dossier, kept as auth groups."""
+from django.db import models
+
+
+class Role(models.TextChoices):
+    REVIEWER = "Reviewer", "Reviewer"
+    EDITOR = "Editor", "Editor"
+    ADMIN = "Admin", "Admin"
+
+
+def roles_of(user):
+    """The set of Role values a user holds; superusers hold them all. Costs one query, cached on the user."""
+    if not user.is_authenticated:
+        return frozenset()
+    if not hasattr(user, "_dossier_roles"):
+        if user.is_superuser:
+            user._dossier_roles = frozenset(Role.values)
+        else:
+            user._dossier_roles = frozenset(
+                user.groups.filter(name__in=Role.values).values_list("name", flat=True)
+            )
+    return user._dossier_roles
+
+
+def has_role(user, role):
+    return role in roles_of(user)
+
+
+def roles(request):
+    """Template context: `roles` with is_reviewer / is_editor / is_admin for navigation."""
+    held = roles_of(request.user)
+    return {
+        "roles": {
+            "is_reviewer": Role.REVIEWER in held,
+            "is_editor": Role.EDITOR in held,
+            "is_admin": Role.ADMIN in held,
+        }
+    }

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+article_patterns = [
+    path("", views.ArticleListView.as_view(), name="article-list"),
+    path("articles/<int:pk>/", views.ArticleDetailView.as_view(), name="article-detail"),
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("", include((article_patterns, "dossier"))),
+    path("", include("annotations.urls")),
+]

@@ -1,0 +1,44 @@
+import re
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import call_command
+
+from dossier.models import Article
+from dossier.roles import Role, roles_of
+
+pytestmark = pytest.mark.django_db
+
+
+def demo(*args):
+    out = StringIO()
+    call_command("demo", "--no-serve", *args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def test_demo_imports_the_corpus_and_creates_users_whose_passwords_are_printed_once():
+    out = demo()
+
+    assert "Sample corpus: 5 imported, 0 duplicate, 0 failed." in out
+    passwords = dict(re.findall(r"^\s+(\w+)\s+\w+\s+(\S+)$", out, re.MULTILINE))
+    assert set(passwords) == {"admin", "editor", "reviewer1", "reviewer2"}
+    for username, password in passwords.items():
+        assert authenticate(username=username, password=password) is not None
+    users = {u.username: u for u in get_user_model().objects.all()}
+    assert roles_of(users["editor"]) == {Role.EDITOR}
+    assert roles_of(users["reviewer1"]) == {Role.REVIEWER}
+    assert users["admin"].is_superuser
+
+    again = demo()
+    assert "Sample corpus: 0 imported, 5 duplicate, 0 failed." in again
+    assert not any(password in again for password in passwords.values())
+    assert Article.objects.count() == 5
+    assert get_user_model().objects.count() == 4
+
+
+def test_demo_can_reset_passwords():
+    demo()
+    out = demo("--reset-passwords")
+    passwords = dict(re.findall(r"^\s+(\w+)\s+\w+\s+(\S+)$", out, re.MULTILINE))
+    assert authenticate(username="reviewer2", password=passwords["reviewer2"]) is not None

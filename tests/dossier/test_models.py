@@ -1,0 +1,49 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from dossier.models import Article, Passage, content_hash
+from factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+def test_content_hash_and_word_count_are_derived_from_the_body():
+    article = make_article(body="Üç kelime burada.")
+    assert article.content_hash == content_hash("Üç kelime burada.")
+    assert article.word_count == 3
+
+
+def test_database_refuses_two_articles_with_the_same_text():
+    article = make_article(body="Same words.")
+    clone = Article(title="Clone", body=article.body, original_text=article.body)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        clone.save()
+
+
+def test_database_refuses_two_passages_at_the_same_position():
+    article = make_article(body="Only one sentence.")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Passage.objects.create(article=article, paragraph=0, sentence=0, start=0, end=4)
+
+
+@pytest.mark.parametrize(("start", "end"), [(5, 5), (6, 2)])
+def test_database_refuses_a_passage_that_does_not_start_before_it_ends(start, end):
+    article = make_article(body="Only one sentence.")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Passage.objects.create(article=article, paragraph=9, sentence=0, start=start, end=end)
+
+
+def test_body_cannot_change_once_passages_exist():
+    article = make_article(body="Original words here.")
+    article.body = "Edited words here."
+    with pytest.raises(ValidationError, match="cannot change"):
+        article.full_clean()
+
+
+def test_paragraphs_group_passages_in_reading_order_with_one_query(django_assert_num_queries):
+    article = make_article(body="A one. A two.\n\nB one.")
+    article = Article.objects.get(pk=article.pk)
+    with django_assert_num_queries(1):
+        paragraphs = [[p.text for p in paragraph] for paragraph in article.paragraphs()]
+    assert paragraphs == [["A one.", "A two."], ["B one."]]

@@ -1,0 +1,90 @@
+import pytest
+from django.urls import reverse
+
+from factories import make_article
+
+pytestmark = pytest.mark.django_db
+LIST = reverse("dossier:article-list")
+
+
+def test_anonymous_visitors_are_sent_to_login(client):
+    article = make_article()
+    for url in (LIST, article.get_absolute_url()):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+
+def test_article_list_shows_articles_with_outlet_and_authors(client, reviewer):
+    make_article(title="Border talks", outlet="Example Times", authors=["Jane Doe"])
+    client.force_login(reviewer)
+    response = client.get(LIST)
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Border talks" in content and "Example Times" in content and "Jane Doe" in content
+
+
+def test_article_list_filters_by_title_and_language(client, reviewer):
+    make_article(title="Border talks", language="en")
+    make_article(title="Sınır görüşmeleri", language="tr")
+    client.force_login(reviewer)
+
+    by_title = client.get(LIST, {"q": "SINIR"}).content.decode()
+    by_language = client.get(LIST, {"language": "en"}).content.decode()
+
+    assert "Sınır görüşmeleri" in client.get(LIST, {"q": "görüş"}).content.decode()
+    assert "Border talks" not in by_title
+    assert "Border talks" in by_language and "Sınır" not in by_language
+
+
+def test_article_list_has_a_helpful_empty_state(client, reviewer):
+    client.force_login(reviewer)
+    assert "No articles match" in client.get(LIST).content.decode()
+
+
+def test_article_list_costs_the_same_queries_for_any_page_size(client, reviewer, django_assert_num_queries):
+    client.force_login(reviewer)
+    make_article(authors=["A"], outlet="O")
+    # session, user, roles, count, page, authors prefetch, outlets for the filter's select
+    with django_assert_num_queries(7):
+        client.get(LIST)
+    for n in range(30):
+        make_article(body=f"Text number {n}.", authors=[f"Author {n}"], outlet=f"Outlet {n}")
+    with django_assert_num_queries(7):
+        client.get(LIST)
+
+
+def test_article_page_shows_paragraphs_of_passages(client, reviewer):
+    article = make_article(title="Headline", body="One. Two.\n\nThree.", authors=["Jane Doe"])
+    client.force_login(reviewer)
+    response = client.get(article.get_absolute_url())
+    content = response.content.decode()
+    assert content.count('class="paragraph"') == 2
+    assert content.count('class="passage"') == 3
+    assert "Jane Doe" in content
+
+
+def test_article_page_query_count_does_not_grow_with_passages(client, reviewer, django_assert_num_queries):
+    short = make_article(body="One.")
+    long = make_article(body=" ".join(f"Sentence {n}." for n in range(200)))
+    client.force_login(reviewer)
+    # session, user, roles, article+outlet, authors, passages
+    with django_assert_num_queries(6):
+        client.get(short.get_absolute_url())
+    with django_assert_num_queries(6):
+        client.get(long.get_absolute_url())
+
+
+def test_markup_in_titles_and_text_is_shown_as_text(client, reviewer):
+    article = make_article(title="<script>alert(1)</script>", body="<img src=x onerror=alert(2)> Hello.")
+    client.force_login(reviewer)
+    for url in (LIST, article.get_absolute_url()):
+        content = client.get(url).content.decode()
+        assert "<script>alert(1)</script>" not in content
+        assert "<img src=x" not in content
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content
+
+
+def test_missing_article_is_a_404(client, reviewer):
+    client.force_login(reviewer)
+    assert client.get(reverse("dossier:article-detail", args=[999999])).status_code == 404
