@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db import models
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -8,8 +9,13 @@ from .importing import FileResult, ImportReport, import_file, too_large
 from .models import Article, Author, Outlet, Passage
 
 
+# Editors type "example.com"; store it as https, as Django 6 will by default.
+URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+
+
 @admin.register(Outlet)
 class OutletAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS
     list_display = ["name", "kind", "country", "language", "website"]
     list_filter = ["kind", "country", "language"]
     search_fields = ["name", "website", "notes"]
@@ -41,6 +47,7 @@ class PassageInline(admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS
     list_display = ["title", "outlet", "language", "published", "word_count", "imported_at"]
     list_filter = ["language", "outlet", "imported_at", "published"]
     list_select_related = ["outlet"]

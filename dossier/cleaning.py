@@ -27,7 +27,11 @@ DEBRIS_PATTERNS = [
         re.I,
     ),
     # Lists of other articles.
-    re.compile(r"related (?:posts|topics|articles|stories|news)|similar posts|you may also like|read (?:more|next)\W*", re.I),
+    re.compile(
+        r"related (?:posts|topics|articles|stories|news)|similar posts|you may also like"
+        r"|read (?:more|next)\W*",
+        re.I,
+    ),
     # Widget leftovers: a lone counter ("0"), a lone UUID, a line of only punctuation.
     re.compile(r"\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[\W_]+", re.I),
 ]
@@ -79,12 +83,14 @@ _TITLE_MAX = 300  # a longer first line is the first paragraph of an untitled te
 
 @dataclass
 class CleanedText:
+    """What clean_scraped_text found; only `title` and `body` are always filled."""
+
     title: str
-    body: str
-    authors: list[str] = field(default_factory=list)
-    author_bios: dict[str, str] = field(default_factory=dict)
-    outlet: str = ""
-    removed: list[str] = field(default_factory=list)
+    body: str  # normalise_body over the kept lines
+    authors: list[str] = field(default_factory=list)  # as named, honorifics dropped, in order
+    author_bios: dict[str, str] = field(default_factory=dict)  # author -> bio from an author box
+    outlet: str = ""  # from "Original Source: …" and the like; "" if the text names none
+    removed: list[str] = field(default_factory=list)  # dropped debris and metadata lines
 
 
 def normalise_body(text: str) -> str:
@@ -157,7 +163,10 @@ def _is_debris(line):
 
 
 def _drop_debris_and_outlet(lines, keep):
-    """Mark debris, trailing comment/related sections and outlet lines; return the outlet and author-box headings."""
+    """Mark debris, trailing comment/related sections and outlet lines.
+
+    Returns the outlet and the indices of "About the Author" headings.
+    """
     total = sum(map(len, lines))
     before = 0
     outlet, headings, in_head = "", [], True
@@ -249,7 +258,8 @@ def _leading_name(paragraph):
     words = _strip_honorific(paragraph).split(" ", 6)[:6]
     for end in range(len(words) - 1, 1, -1):
         name = " ".join(words[:end]).rstrip(",")
-        if _name_of(name) == name and (rest := _after_name(paragraph, name)) and _BIO_CONTINUATION_RE.match(rest):
+        rest = _after_name(paragraph, name) if _name_of(name) == name else None
+        if rest and _BIO_CONTINUATION_RE.match(rest):
             return name
     return ""
 

@@ -1,6 +1,5 @@
 """Tests for dossier.cleaning: the five seed articles, then small synthetic texts."""
 
-import time
 import unicodedata
 from pathlib import Path
 
@@ -159,17 +158,6 @@ def test_seed_004_keeps_a_heading_that_lists_names_of_countries():
     assert cleaned.removed == []
 
 
-def test_cleaning_a_seed_article_costs_well_under_a_millisecond():
-    texts = [read_seed(prefix) for prefix in sorted(EXPECTED)]
-    rounds = 40
-    start = time.perf_counter()
-    for _ in range(rounds):
-        for text in texts:
-            clean_scraped_text(text)
-    per_article = (time.perf_counter() - start) / (rounds * len(texts))
-    assert per_article < 0.001  # measured around 0.05 ms; the importer needs 200 articles/s overall
-
-
 # --- Bylines and author boxes -----------------------------------------------------------
 
 BODY = (
@@ -207,7 +195,8 @@ def test_a_name_only_line_without_a_matching_bio_is_not_a_byline():
 
 def test_a_name_only_line_confirmed_by_an_about_the_author_box_is_a_byline():
     bio = "Jane Doe is a senior fellow at the Institute for Border Studies."
-    cleaned = clean_scraped_text(f"Jane Doe\nBorder Pact Signed\n{BODY}\nAbout the Author\n{bio}\nRelated Posts\nOther story")
+    text = f"Jane Doe\nBorder Pact Signed\n{BODY}\nAbout the Author\n{bio}\nRelated Posts\nOther story"
+    cleaned = clean_scraped_text(text)
     assert cleaned.title == "Border Pact Signed"
     assert cleaned.authors == ["Jane Doe"]
     assert cleaned.author_bios == {"Jane Doe": bio}
@@ -305,7 +294,8 @@ def test_debris_is_recognised_whatever_its_case_and_surrounding_space():
 
 
 def test_a_related_posts_header_near_the_end_drops_everything_after_it():
-    cleaned = clean_scraped_text(f"Border Pact Signed\n{BODY}\n{BODY}\nRelated Posts\nAnother Story\nA third one")
+    text = f"Border Pact Signed\n{BODY}\n{BODY}\nRelated Posts\nAnother Story\nA third one"
+    cleaned = clean_scraped_text(text)
     assert paragraphs(cleaned.body) == [BODY, BODY]
     assert cleaned.removed == ["Related Posts", "Another Story", "A third one"]
 
@@ -378,7 +368,10 @@ def test_normalise_body_is_idempotent_and_returns_nfc_stripped_paragraphs(text):
         assert "  " not in paragraph and "\t" not in paragraph
 
 
-@given(st.lists(st.one_of(st.sampled_from(DEBRIS + ["By Jane Doe", "Jane Doe", BODY, "About the Author"]), st.text())))
+LINES = DEBRIS + ["By Jane Doe", "Jane Doe", "Jane Doe is a reporter.", "Source: Dawn", BODY]
+
+
+@given(st.lists(st.one_of(st.sampled_from(LINES), st.text())))
 def test_cleaning_never_rewrites_a_line_whatever_the_input(lines):
     text = "\n".join(lines)
     cleaned = clean_scraped_text(text)
