@@ -1,1 +1,174 @@
-"""Flags, annotations and reviews arrive with the reviewer workspace."""
+"""Flags, reviews and annotations: what reviewers say about passages."""
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from dossier.models import Article, Passage
+
+
+class FlagQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+    def get_by_natural_key(self, name):
+        return self.get(name=name)
+
+
+class Flag(models.Model):
+    class Category(models.TextChoices):
+        SOURCED = "sourced", "Sourced"
+        UNSOURCED = "unsourced", "Unsourced"
+        OPINION = "opinion", "Opinion"
+        NEUTRAL = "neutral", "Neutral"
+
+    name = models.CharField(max_length=80, unique=True, help_text="Shown on the flag's button and in exports.")
+    category = models.CharField(
+        max_length=12, choices=Category.choices, help_text="What a passage carrying this flag counts as."
+    )
+    guideline = models.CharField(max_length=200, help_text="One line telling reviewers when to use the flag.")
+    colour = models.CharField(
+        max_length=7, default="#888888", help_text="Mark colour, as #rrggbb.",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour like #1f77b4.")],
+    )
+    shortcut = models.CharField(
+        max_length=1, blank=True, help_text="One lower-case letter that toggles the flag (not j, k, n or ?).",
+        validators=[RegexValidator(r"^[a-z0-9]$", "Use one lower-case letter or digit."),
+                    RegexValidator(r"^[jkn]$", "j, k and n move and edit notes.", inverse_match=True)],
+    )
+    order = models.PositiveSmallIntegerField(default=0, help_text="Position in the flag bar.")
+    active = models.BooleanField(default=True, help_text="Inactive flags stay on old annotations but cannot be added.")
+
+    objects = FlagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shortcut"], condition=~models.Q(shortcut=""), name="flag_unique_shortcut"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.name,)
+
+
+class ReviewQuerySet(models.QuerySet):
+    def submitted(self):
+        return self.filter(status=Review.Status.SUBMITTED)
+
+
+class ReviewClosed(Exception):
+    """A submitted review is final: its flags no longer change."""
+
+
+class Review(models.Model):
+    """One reviewer's work on one article."""
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", "In progress"
+        SUBMITTED = "submitted", "Submitted"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)
+    started_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            # Also serves "this reviewer's review of this article" and the reviewer's queue.
+            models.UniqueConstraint(fields=["reviewer", "article"], name="review_unique_reviewer_article"),
+            models.CheckConstraint(
+                condition=models.Q(status="in_progress") | models.Q(submitted_at__isnull=False),
+                name="review_submitted_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reviewer} on {self.article_id} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("annotations:workspace", args=[self.article_id])
+
+    @property
+    def is_submitted(self):
+        return self.status == self.Status.SUBMITTED
+
+    def set_flag(self, passage, flag, on, **details):
+        """Put the flag on the passage (with any note, evidence_url, start, end given) or take it off.
+
+        Idempotent: the same call twice leaves the same state.
+        """
+        if self.is_submitted:
+            raise ReviewClosed("This review is submitted; its flags can no longer change.")
+        key = {"review": self, "passage": passage, "flag": flag}
+        if not on:
+            Annotation.objects.filter(**key).delete()
+            return None
+        annotation, created = Annotation.objects.get_or_create(**key, defaults=details)
+        if details and not created:
+            for name, value in details.items():
+                setattr(annotation, name, value)
+            annotation.save(update_fields=[*details, "modified_at"])
+        return annotation
+
+    def submit(self):
+        """Mark the review submitted; submitting twice changes nothing."""
+        if not self.is_submitted:
+            self.status = self.Status.SUBMITTED
+            self.submitted_at = timezone.now()
+            self.save(update_fields=["status", "submitted_at", "updated_at"])
+
+    def flagged_passages(self):
+        return self.annotations.values("passage").distinct().count()
+
+
+class Annotation(models.Model):
+    """A reviewer's flag on a passage, with an optional note, evidence and exact sub-range."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="annotations")
+    passage = models.ForeignKey(Passage, on_delete=models.CASCADE, related_name="annotations")
+    flag = models.ForeignKey(Flag, on_delete=models.PROTECT, related_name="annotations")
+    note = models.TextField(blank=True, max_length=2000, help_text="Why the flag applies.")
+    evidence_url = models.URLField(max_length=2000, blank=True, help_text="A source that supports the note.")
+    start = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Start of the flagged words in the article body, if not the whole passage."
+    )
+    end = models.PositiveIntegerField(null=True, blank=True, help_text="End of the flagged words (exclusive).")
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            # A reviewer flags a passage once per flag (the review fixes the reviewer).
+            models.UniqueConstraint(fields=["review", "passage", "flag"], name="annotation_unique_per_reviewer"),
+            models.CheckConstraint(
+                # Spelled out for NULLs: a CHECK that evaluates to NULL passes.
+                condition=models.Q(start__isnull=True, end__isnull=True)
+                | models.Q(start__isnull=False, end__isnull=False, start__lt=models.F("end")),
+                name="annotation_subrange_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.flag} on {self.passage}"
+
+    def clean(self):
+        if self.start is not None and not (self.passage.start <= self.start < self.end <= self.passage.end):
+            raise ValidationError("The selected words must lie inside the passage.")
+
+    @property
+    def quote(self):
+        """The exact flagged words, or "" for the whole passage; reads passage.article.body."""
+        if self.start is None:
+            return ""
+        return self.passage.article.body[self.start : self.end]

@@ -60,6 +60,13 @@ class Author(models.Model):
 
 
 class ArticleQuerySet(models.QuerySet):
+    def with_review_status(self, user):
+        """Annotate `review_status`: the user's review status, None where not started (one LEFT JOIN)."""
+        return self.annotate(
+            own_review=models.FilteredRelation("reviews", condition=models.Q(reviews__reviewer=user)),
+            review_status=models.F("own_review__status"),
+        )
+
     def for_list(self):
         """Articles with what the list page shows: outlet joined, authors prefetched (2 queries a page)."""
         return (

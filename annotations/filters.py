@@ -1,0 +1,21 @@
+import django_filters
+
+from dossier.filters import ArticleFilter
+
+
+class QueueFilter(ArticleFilter):
+    status = django_filters.ChoiceFilter(
+        label="My review",
+        empty_label="Any status",
+        choices=[("not_started", "Not started"), ("in_progress", "In progress"), ("submitted", "Submitted")],
+        method="filter_status",
+    )
+
+    class Meta(ArticleFilter.Meta):
+        fields = [*ArticleFilter.Meta.fields, "status"]
+
+    def filter_status(self, queryset, name, value):
+        """Filter on the review_status that Article.objects.with_review_status() annotates."""
+        if value == "not_started":
+            return queryset.filter(review_status__isnull=True)
+        return queryset.filter(review_status=value)

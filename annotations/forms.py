@@ -1,0 +1,45 @@
+from django import forms
+
+from dossier.models import Passage
+
+from .models import Annotation, Flag
+
+
+class AnnotationForm(forms.Form):
+    """Put one flag on one passage of an article, or take it off; details are optional."""
+
+    DETAILS = ("note", "evidence_url", "start", "end")
+
+    passage = forms.ModelChoiceField(queryset=Passage.objects.none())
+    flag = forms.ModelChoiceField(queryset=Flag.objects.active())
+    on = forms.TypedChoiceField(choices=[("1", "on"), ("0", "off")], coerce=lambda value: value == "1")
+    note = forms.CharField(required=False, max_length=Annotation._meta.get_field("note").max_length)
+    evidence_url = forms.URLField(required=False, max_length=2000, assume_scheme="https")
+    start = forms.IntegerField(required=False, min_value=0)
+    end = forms.IntegerField(required=False, min_value=0)
+
+    def __init__(self, article, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["passage"].queryset = Passage.objects.filter(article=article)
+
+    def clean(self):
+        data = super().clean()
+        start, end, passage = data.get("start"), data.get("end"), data.get("passage")
+        if (start is None) != (end is None):
+            raise forms.ValidationError("Give both start and end of the selected words, or neither.")
+        if passage and start is not None and not (passage.start <= start < end <= passage.end):
+            raise forms.ValidationError("The selected words must lie inside the passage.")
+        return data
+
+    def details(self):
+        """Only the details the request sent: a toggle keeps an existing note."""
+        sent = {name for name in self.DETAILS if name in self.data}
+        if sent & {"start", "end"}:
+            sent |= {"start", "end"}  # a sub-range is set or cleared as a pair
+        return {name: self.cleaned_data[name] for name in self.DETAILS if name in sent}
+
+    def error_text(self):
+        return "; ".join(
+            f"{name}: {' '.join(errors)}" if name != "__all__" else " ".join(errors)
+            for name, errors in self.errors.items()
+        )

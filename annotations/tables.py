@@ -1,0 +1,24 @@
+import django_tables2 as tables
+from django.urls import reverse
+
+from dossier.models import Article
+from dossier.tables import ArticleTable
+
+STATUS_LABELS = {None: "Not started", "in_progress": "In progress", "submitted": "Submitted"}
+
+
+class QueueTable(tables.Table):
+    title = tables.Column(linkify=lambda record: reverse("annotations:workspace", args=[record.pk]))
+    outlet = ArticleTable.base_columns["outlet"]
+    language = ArticleTable.base_columns["language"]
+    word_count = ArticleTable.base_columns["word_count"]
+    review_status = tables.Column(verbose_name="My review", default=STATUS_LABELS[None])
+
+    class Meta:
+        model = Article
+        fields = ["title", "outlet", "language", "word_count", "review_status"]
+        empty_text = "No articles match. Clear the filters to see your whole queue."
+        attrs = {"class": "table"}
+
+    def render_review_status(self, value):
+        return STATUS_LABELS.get(value, value)

@@ -1,0 +1,113 @@
+import re
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Case, IntegerField, Q, When
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_GET, require_POST
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from dossier.models import Article
+
+from .access import require_annotator, require_workspace_access
+from .filters import QueueFilter
+from .forms import AnnotationForm
+from .models import Flag, Review, ReviewClosed
+from .tables import QueueTable
+from .workspace import build_workspace, visible_marks
+
+COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+class QueueView(SingleTableMixin, FilterView):
+    """A reviewer's queue: every article with the reviewer's own review status."""
+
+    table_class = QueueTable
+    filterset_class = QueueFilter
+    template_name = "annotations/queue.html"
+    table_pagination = {"per_page": 50}
+
+    def dispatch(self, request, *args, **kwargs):
+        require_annotator(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return Article.objects.for_list().with_review_status(self.request.user)
+
+
+@require_GET
+def next_article(request):
+    """Open the reviewer's next article: one in progress first, else the newest not started."""
+    require_annotator(request.user)
+    article = (
+        Article.objects.with_review_status(request.user)
+        .filter(Q(review_status__isnull=True) | Q(review_status=Review.Status.IN_PROGRESS))
+        .order_by(Case(When(review_status=Review.Status.IN_PROGRESS, then=0), default=1, output_field=IntegerField()),
+                  "-imported_at", "-id")
+        .only("id")
+        .first()
+    )
+    if article is None:
+        messages.success(request, "Your queue is empty: you have submitted a review of every article.")
+        return redirect("annotations:queue")
+    return redirect("annotations:workspace", article.pk)
+
+
+@require_GET
+def workspace(request, pk):
+    require_workspace_access(request.user)
+    article = get_object_or_404(Article.objects.select_related("outlet"), pk=pk)
+    return render(request, "annotations/workspace.html", {"article": article, "ws": build_workspace(article, request.user)})
+
+
+@require_POST
+@transaction.atomic
+def annotate(request, pk):
+    """Set one flag on or off for one passage; answers with that passage's marks as HTML."""
+    require_annotator(request.user)
+    article = get_object_or_404(Article, pk=pk)
+    form = AnnotationForm(article, request.POST)
+    if not form.is_valid():
+        return JsonResponse({"error": form.error_text()}, status=400)
+    review, _ = Review.objects.get_or_create(article=article, reviewer=request.user)
+    passage = form.cleaned_data["passage"]
+    try:
+        review.set_flag(passage, form.cleaned_data["flag"], form.cleaned_data["on"], **form.details())
+    except ReviewClosed as error:
+        return JsonResponse({"error": str(error)}, status=409)
+    passage.article = article
+    passage.marks = visible_marks(article, review, "own", passage=passage)[passage.pk]
+    for mark in passage.marks:
+        mark.passage = passage
+    html = render_to_string("annotations/_marks.html", {"passage": passage, "editable": True}, request)
+    return JsonResponse({
+        "passage": passage.pk,
+        "flags": [mark.flag_id for mark in passage.marks],
+        "marks_html": html,
+        "flagged": review.flagged_passages(),
+    })
+
+
+@require_POST
+def submit(request, pk):
+    """Submit the reviewer's review of the article; submitting twice changes nothing."""
+    require_annotator(request.user)
+    article = get_object_or_404(Article.objects.only("id", "title"), pk=pk)
+    review, _ = Review.objects.get_or_create(article=article, reviewer=request.user)
+    review.submit()
+    messages.success(request, f"Review of “{article.title}” submitted.")
+    return redirect("annotations:workspace", article.pk)
+
+
+@require_GET
+def flag_styles(request):
+    """One CSS rule per flag colour, so pages need no inline styles."""
+    rules = [
+        f".flag-{flag.pk} {{ --flag: {flag.colour}; }}"
+        for flag in Flag.objects.only("colour")
+        if COLOUR.fullmatch(flag.colour)  # validated on save too; never let other text into CSS
+    ]
+    return HttpResponse("\n".join(rules), content_type="text/css")
