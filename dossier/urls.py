@@ -5,6 +5,7 @@ from . import views
 
 article_patterns = [
     path("", views.ArticleListView.as_view(), name="article-list"),
+    path("home/", views.home, name="home"),
     path("articles/<int:pk>/", views.ArticleDetailView.as_view(), name="article-detail"),
 ]
 

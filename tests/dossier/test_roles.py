@@ -40,8 +40,8 @@ def test_navigation_shows_import_only_to_admins(client, admin, editor):
 
 
 def test_login_page_logs_a_user_in_and_logout_needs_post(client, reviewer):
-    response = client.post(reverse("login"), {"username": "rita", "password": "correct horse battery"})
-    assert response.status_code == 302 and response["Location"] == reverse("dossier:article-list")
+    response = client.post(reverse("login"), {"username": "rita", "password": "correct horse battery"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("annotations:queue")
     assert client.get(reverse("logout")).status_code == 405
     assert client.post(reverse("logout")).status_code == 302
     assert client.get(reverse("dossier:article-list")).status_code == 302
@@ -51,3 +51,8 @@ def test_login_with_a_wrong_password_says_so(client, reviewer):
     response = client.post(reverse("login"), {"username": "rita", "password": "nope"})
     assert response.status_code == 200
     assert "Please enter a correct username and password" in response.content.decode()
+
+
+def test_editors_land_on_the_articles_after_login(client, editor):
+    response = client.post(reverse("login"), {"username": "ed", "password": "correct horse battery"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("dossier:article-list")
