@@ -21,6 +21,9 @@ class AnnotationInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("flag", "passage")
+
 
 @admin.register(Review)
 class ReviewAdmin(admin.ModelAdmin):

@@ -11,7 +11,7 @@ class AnnotationForm(forms.Form):
     DETAILS = ("note", "evidence_url", "start", "end")
 
     passage = forms.ModelChoiceField(queryset=Passage.objects.none())
-    flag = forms.ModelChoiceField(queryset=Flag.objects.active())
+    flag = forms.ModelChoiceField(queryset=Flag.objects.all())
     on = forms.TypedChoiceField(choices=[("1", "on"), ("0", "off")], coerce=lambda value: value == "1")
     note = forms.CharField(required=False, max_length=Annotation._meta.get_field("note").max_length)
     evidence_url = forms.URLField(required=False, max_length=2000, assume_scheme="https")
@@ -25,6 +25,10 @@ class AnnotationForm(forms.Form):
     def clean(self):
         data = super().clean()
         start, end, passage = data.get("start"), data.get("end"), data.get("passage")
+        flag = data.get("flag")
+        if flag and data.get("on") and not flag.active:
+            # Retired flags stay on old annotations and can be taken off, not added.
+            raise forms.ValidationError(f"The flag “{flag}” is retired and cannot be added.")
         if (start is None) != (end is None):
             raise forms.ValidationError("Give both start and end of the selected words, or neither.")
         if passage and start is not None and not (passage.start <= start < end <= passage.end):

@@ -2,17 +2,19 @@ import django_tables2 as tables
 from django.urls import reverse
 
 from dossier.models import Article
-from dossier.tables import ArticleTable
+from dossier.tables import ArticleTable, BoundedTable
 
 STATUS_LABELS = {None: "Not started", "in_progress": "In progress", "submitted": "Submitted"}
 
 
-class QueueTable(tables.Table):
-    title = tables.Column(linkify=lambda record: reverse("annotations:workspace", args=[record.pk]))
+class QueueTable(BoundedTable):
+    title = tables.Column(
+        linkify=lambda record: reverse("annotations:workspace", args=[record.pk]), order_by=("title", "id")
+    )
     outlet = ArticleTable.base_columns["outlet"]
     language = ArticleTable.base_columns["language"]
     word_count = ArticleTable.base_columns["word_count"]
-    review_status = tables.Column(verbose_name="My review", default=STATUS_LABELS[None])
+    review_status = tables.Column(verbose_name="My review", default=STATUS_LABELS[None], order_by=("review_status", "id"))
 
     class Meta:
         model = Article

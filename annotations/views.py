@@ -72,7 +72,9 @@ def annotate(request, pk):
     form = AnnotationForm(article, request.POST)
     if not form.is_valid():
         return JsonResponse({"error": form.error_text()}, status=400)
-    review, _ = Review.objects.get_or_create(article=article, reviewer=request.user)
+    # Locked, so a submit that arrives meanwhile waits and then sees this change (PostgreSQL;
+    # SQLite's IMMEDIATE transactions already serialise writers).
+    review, _ = Review.objects.select_for_update().get_or_create(article=article, reviewer=request.user)
     passage = form.cleaned_data["passage"]
     try:
         review.set_flag(passage, form.cleaned_data["flag"], form.cleaned_data["on"], **form.details())
@@ -92,11 +94,12 @@ def annotate(request, pk):
 
 
 @require_POST
+@transaction.atomic
 def submit(request, pk):
     """Submit the reviewer's review of the article; submitting twice changes nothing."""
     require_annotator(request.user)
     article = get_object_or_404(Article.objects.only("id", "title"), pk=pk)
-    review, _ = Review.objects.get_or_create(article=article, reviewer=request.user)
+    review, _ = Review.objects.select_for_update().get_or_create(article=article, reviewer=request.user)
     review.submit()
     messages.success(request, f"Review of “{article.title}” submitted.")
     return redirect("annotations:workspace", article.pk)

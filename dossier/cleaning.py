@@ -93,6 +93,14 @@ class CleanedText:
     removed: list[str] = field(default_factory=list)  # dropped debris and metadata lines
 
 
+def name_key(name: str) -> str:
+    """A name folded for matching: casefold, with Turkish İ/ı treated as i ("YILMAZ" matches "Yılmaz")."""
+    return name.translate(_DOTTED_I).casefold()
+
+
+_DOTTED_I = {0x130: "i", 0x131: "i"}
+
+
 def normalise_body(text: str) -> str:
     """NFC-normalise, unify newlines, and lay the text out as paragraphs joined by a blank line."""
     return "\n\n".join(_lines(text))
@@ -106,7 +114,7 @@ def clean_scraped_text(text: str) -> CleanedText:
 
     content = [i for i in range(len(lines)) if keep[i]]
     bylines = _bylines(lines, content)
-    known = {name.casefold(): name for _, names, _ in bylines for name in names}
+    known = {name_key(name): name for _, names, _ in bylines for name in names}
     boxes = []  # (line index, author name or "", bio paragraph)
     for heading in headings:
         several = lines[heading].rstrip(" :").endswith(("s", "S"))  # "About the Authors"
@@ -114,23 +122,23 @@ def clean_scraped_text(text: str) -> CleanedText:
     content = [i for i in content if keep[i]]
     boxes += _trailing_boxes(lines, content, keep)
     content = [i for i in content if keep[i]]
-    have_bio = {name.casefold() for _, name, _ in boxes}
-    boxes += _closing_bio(lines, content, [n for n in known.values() if n.casefold() not in have_bio], keep)
+    have_bio = {name_key(name) for _, name, _ in boxes}
+    boxes += _closing_bio(lines, content, [n for n in known.values() if name_key(n) not in have_bio], keep)
 
     # A name-only line is a byline only when a bio confirms it; "By " is proof enough.
     mentions = [(i, name) for i, name, _ in boxes if name]
-    confirmed = {name.casefold() for _, name in mentions}
+    confirmed = {name_key(name) for _, name in mentions}
     for i, names, by_prefix in bylines:
-        if by_prefix or names[0].casefold() in confirmed:
+        if by_prefix or name_key(names[0]) in confirmed:
             keep[i] = False
             mentions += [(i, name) for name in names]
     canonical: dict[str, str] = {}
     for _, name in sorted(mentions, key=lambda mention: mention[0]):
-        canonical.setdefault(name.casefold(), name)
+        canonical.setdefault(name_key(name), name)
     bios: dict[str, str] = {}
     for _, name, bio in boxes:
         if name:
-            key = canonical[name.casefold()]
+            key = canonical[name_key(name)]
             bios[key] = f"{bios[key]}\n\n{bio}" if key in bios else bio
 
     kept = [i for i in range(len(lines)) if keep[i]]
@@ -212,7 +220,7 @@ def _byline_names(text):
     names = []
     for part in _NAME_SEPARATOR_RE.split(text):
         if name := _name_of(part):
-            if not _ROLE_WORDS.intersection(name.casefold().split()):
+            if not _ROLE_WORDS.intersection(name_key(name).split()):
                 names.append(name)
         elif not names:
             return []
@@ -248,7 +256,7 @@ def _after_name(paragraph, name):
     """What follows `name` at the start of the paragraph (honorific skipped), or None."""
     text = _strip_honorific(paragraph)
     head, rest = text[: len(name)], text[len(name):]
-    if head.casefold() != name.casefold() or not rest or rest[0].isalnum():
+    if name_key(head) != name_key(name) or not rest or rest[0].isalnum():
         return None
     return rest
 
@@ -295,7 +303,7 @@ def _trailing_boxes(lines, content, keep):
         start = end
         while start > 1 and _name_of(lines[content[start - 1]]):
             start -= 1
-        names = {_name_of(lines[content[k]]).casefold() for k in range(start, end)}
+        names = {name_key(_name_of(lines[content[k]])) for k in range(start, end)}
         name = _name_of(lines[content[start]])
         if len(names) != 1 or not _after_name(lines[content[end]], name):
             break

@@ -120,17 +120,17 @@ def parse_html(html):
     )
     if document is None or not (document.text or "").strip():
         raise BadInput("no article text found in the page")
-    title = _nfc(document.title)
+    title = clean_name(document.title)
     lines = document.text.splitlines()
-    if lines and title and _nfc(lines[0].strip()) == title:
+    if lines and title and clean_name(lines[0].strip()) == title:
         lines = lines[1:]  # trafilatura repeats the headline as the first line
     language = _HTML_LANG.search(html[:4096])
     return Draft(
         title=title,
         body=normalise_body("\n".join(lines)),
         original_text=html,
-        authors=_split_authors(document.author or ""),
-        outlet=_nfc(document.sitename),
+        authors=split_names(document.author or ""),
+        outlet=clean_name(document.sitename),
         url=document.url or "",
         published=parse_date(document.date, "published") if document.date else None,
         language=language.group(1).lower() if language else "",
@@ -143,6 +143,8 @@ def parse_json(text):
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise BadInput(f"malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}") from None
+    except RecursionError:
+        raise BadInput("the JSON is nested too deeply") from None
     records = data if isinstance(data, list) else [data]
     if not records:
         raise BadInput("the JSON list holds no records")
@@ -161,6 +163,8 @@ def parse_jsonl(text):
             record = json.loads(line)
         except json.JSONDecodeError as error:
             raise BadInput(f"{where}: malformed JSON at column {error.colno}: {error.msg}") from None
+        except RecursionError:
+            raise BadInput(f"{where}: the JSON is nested too deeply") from None
         drafts.append(parse_record(record, where))
     if not drafts:
         raise BadInput("the file holds no records")
@@ -176,16 +180,16 @@ def parse_record(record, where=""):
     body = _string(record, "body", prefix)
     authors = record.get("authors", record.get("author", []))
     if isinstance(authors, str):
-        authors = _split_authors(authors)
+        authors = split_names(authors)
     elif not (isinstance(authors, list) and all(isinstance(name, str) for name in authors)):
         raise BadInput(f"{prefix}authors: expected a list of names")
     published = record.get("published")
     return Draft(
-        title=_nfc(title),
+        title=clean_name(title),
         body=normalise_body(body),
         original_text=body,
-        authors=[_nfc(name) for name in authors if name.strip()],
-        outlet=_nfc(_string(record, "outlet", prefix, required=False)),
+        authors=[clean_name(name) for name in authors if name.strip()],
+        outlet=clean_name(_string(record, "outlet", prefix, required=False)),
         url=_string(record, "url", prefix, required=False).strip(),
         published=parse_date(published, f"{prefix}published") if published else None,
         language=_string(record, "language", prefix, required=False).strip().lower(),
@@ -213,9 +217,11 @@ def parse_date(value, label):
     raise BadInput(f"{label}: {value!r} is not a date (expected YYYY-MM-DD)")
 
 
-def _split_authors(names):
-    return [_nfc(name) for name in re.split(r"\s*;\s*", names) if name.strip()]
+def split_names(names):
+    """ "Jane Doe; John Roe" -> ["Jane Doe", "John Roe"]."""
+    return [clean_name(name) for name in names.split(";") if name.strip()]
 
 
-def _nfc(text):
+def clean_name(text):
+    """A one-line name or title: NFC, whitespace runs collapsed, trimmed."""
     return unicodedata.normalize("NFC", " ".join((text or "").split()))

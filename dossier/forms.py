@@ -40,9 +40,4 @@ class ImportForm(forms.Form):
 
     def metadata(self):
         data = self.cleaned_data
-        return Metadata(
-            outlet=data["outlet"].strip(),
-            authors=(data["author"].strip(),) if data["author"].strip() else (),
-            url=data["url"],
-            language=data["language"].strip().lower(),
-        )
+        return Metadata.build(outlet=data["outlet"], authors=[data["author"]], url=data["url"], language=data["language"])

@@ -13,11 +13,12 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import DatabaseError, connections, transaction
+from django.db import DatabaseError, IntegrityError, connections, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
-from .formats import SUFFIXES, BadInput, parse_date, read_drafts, suffix_of
+from .cleaning import name_key
+from .formats import SUFFIXES, BadInput, clean_name, parse_date, read_drafts, split_names, suffix_of
 from .models import Article, Author, Outlet, Passage
 from .segmenting import segment
 
@@ -36,14 +37,29 @@ class Metadata:
     published: str = ""
 
     @classmethod
-    def from_manifest_entry(cls, entry):
+    def build(cls, outlet="", authors=(), url="", language="", published=""):
+        """Normalised like text from files: NFC, trimmed; authors a list or a ";"-separated string."""
+        if isinstance(authors, str):
+            authors = split_names(authors)
         return cls(
-            outlet=entry.get("outlet") or "",
-            authors=tuple(entry.get("authors") or ()),
-            url=entry.get("url") or "",
-            language=entry.get("language") or "",
-            published=entry.get("published") or "",
+            outlet=clean_name(outlet),
+            authors=tuple(dict.fromkeys(clean_name(name) for name in authors if clean_name(name))),
+            url=url.strip(),
+            language=language.strip().lower(),
+            published=published.strip(),
         )
+
+    @classmethod
+    def from_manifest_entry(cls, name, entry):
+        if not isinstance(entry, dict):
+            raise BadInput(f"manifest entry {name!r}: expected an object with outlet, authors, url, language")
+        fields = {key: entry.get(key) or ("" if key != "authors" else []) for key in
+                  ("outlet", "authors", "url", "language", "published")}
+        for key, value in fields.items():
+            if not isinstance(value, str) and not (key == "authors" and isinstance(value, list)
+                                                   and all(isinstance(item, str) for item in value)):
+                raise BadInput(f"manifest entry {name!r}: {key}: expected text")
+        return cls.build(**fields)
 
     def over(self, other):
         """These values where set, the other's elsewhere."""
@@ -109,7 +125,7 @@ def load_manifest(path):
         raise BadInput(f"manifest {path}: malformed JSON at line {error.lineno}: {error.msg}") from None
     except (KeyError, TypeError):
         raise BadInput(f'manifest {path}: expected {{"files": {{"file name": {{...}}}}}}') from None
-    return {name: Metadata.from_manifest_entry(entry) for name, entry in entries.items()}
+    return {name: Metadata.from_manifest_entry(name, entry) for name, entry in entries.items()}
 
 
 def find_files(paths):
@@ -164,8 +180,14 @@ def import_file(name, data, metadata=Metadata(), user=None, label=None):
         drafts = [_apply(draft, metadata) for draft in read_drafts(name, data)]
         for draft in drafts:
             _validate(draft)
-        with transaction.atomic():
-            result.imported, result.duplicates = _save(drafts, name, user)
+        try:
+            with transaction.atomic():
+                result.imported, result.duplicates = _save(drafts, name, user)
+        except IntegrityError:
+            # Another import saved the same article, outlet or author meanwhile: once more
+            # sees them as duplicates or existing rows.
+            with transaction.atomic():
+                result.imported, result.duplicates = _save(drafts, name, user)
     except BadInput as error:
         result.error = str(error)
     except DatabaseError as error:
@@ -193,16 +215,25 @@ def _validate(draft):
         raise BadInput(f"{prefix}missing title")
     if not draft.body:
         raise BadInput(f"{prefix}no article text left after cleaning")
-    limits = {
-        "title": (draft.title, Article._meta.get_field("title").max_length),
-        "outlet": (draft.outlet, Outlet._meta.get_field("name").max_length),
-        "url": (draft.url, Article._meta.get_field("url").max_length),
-        "language": (draft.language, Article._meta.get_field("language").max_length),
-    }
-    limits.update({"author": (name, Author._meta.get_field("name").max_length) for name in draft.authors})
-    for label, (value, max_length) in limits.items():
-        if len(value) > max_length:
+    author_length = Author._meta.get_field("name").max_length
+    fields = [
+        ("title", draft.title, Article._meta.get_field("title").max_length),
+        ("outlet", draft.outlet, Outlet._meta.get_field("name").max_length),
+        ("url", draft.url, Article._meta.get_field("url").max_length),
+        ("language", draft.language, Article._meta.get_field("language").max_length),
+        *[("author", name, author_length) for name in draft.authors],
+        ("body", draft.body, None),
+    ]
+    for label, value, max_length in fields:
+        if max_length and len(value) > max_length:
             raise BadInput(f"{prefix}{label}: longer than {max_length} characters")
+        # JSON escapes can carry what no text file can: NUL, and lone UTF-16 surrogates.
+        if "\x00" in value:
+            raise BadInput(f"{prefix}{label}: contains a NUL character")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise BadInput(f"{prefix}{label}: contains an unpaired surrogate (a \\ud800-\\udfff escape)") from None
     if draft.url:
         try:
             _validate_url(draft.url)
@@ -300,18 +331,18 @@ def _website(name):
 
 def _authors(articles):
     """Find or create every named author; fill an empty bio from the text's author box."""
-    # Keyed by casefolded name: a manifest may spell "BAŞARAN" as "Başaran".
+    # Keyed by folded name: a manifest may spell "BAŞARAN" as "Başaran".
     bios = {}
     for _, draft in articles:
-        bios.update((name.casefold(), bio) for name, bio in draft.author_bios.items())
+        bios.update((name_key(name), bio) for name, bio in draft.author_bios.items())
     names = {name for _, draft in articles for name in draft.authors}
     authors = {}
     for author in Author.objects.filter(name__in=names).order_by("id"):
         authors.setdefault(author.name, author)
     for name in names - authors.keys():
-        authors[name] = Author.objects.create(name=name, bio=bios.get(name.casefold(), ""))
+        authors[name] = Author.objects.create(name=name, bio=bios.get(name_key(name), ""))
     for name, author in authors.items():
-        if not author.bio and bios.get(name.casefold()):
-            author.bio = bios[name.casefold()]
+        if not author.bio and bios.get(name_key(name)):
+            author.bio = bios[name_key(name)]
             author.save(update_fields=["bio"])
     return authors

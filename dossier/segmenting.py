@@ -10,7 +10,8 @@ __all__ = ["ABBREVIATIONS", "Segment", "segment"]
 # Case-sensitive on purpose: "No. 5" is an abbreviation, "...said no. Then" is not.
 ABBREVIATIONS = frozenset(
     """
-    Mr Mrs Ms Dr Prof Gen Lt Col Maj Capt Sgt Adm Gov Sen Rep Pres St Jr Sr
+    Mr Mrs Ms Mx Dr Prof Assoc Asst Doç Yrd Öğr Gör Gen Lt Col Maj Capt Sgt Adm Gov Sen Rep Pres St Jr Sr Rev
+    vb bkz
     Inc Ltd Co Corp vs etc e.g i.e al approx No Nos Vol pp Fig
     Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Mt Ft
     """.split()

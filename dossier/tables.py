@@ -3,14 +3,28 @@ import django_tables2 as tables
 from .models import Article
 
 
-class ArticleTable(tables.Table):
-    title = tables.Column(linkify=True, attrs={"td": {"class": "title"}})
-    outlet = tables.Column(order_by=("outlet__name",), default="—")
+class BoundedTable(tables.Table):
+    """A table whose ?per_page= stays between 1 and MAX_PER_PAGE, whatever the URL says."""
+
+    MAX_PER_PAGE = 100
+
+    def paginate(self, paginator_class=tables.paginators.Paginator, per_page=None, page=1, *args, **kwargs):
+        per_page = min(max(int(per_page or 50), 1), self.MAX_PER_PAGE)
+        return super().paginate(paginator_class, per_page, page, *args, **kwargs)
+
+
+# Every sort ends on the id, so rows with equal values (a whole import shares one
+# imported_at) keep one order across pages.
+class ArticleTable(BoundedTable):
+    title = tables.Column(linkify=True, order_by=("title", "id"), attrs={"td": {"class": "title"}})
+    outlet = tables.Column(order_by=("outlet__name", "id"), default="—")
     authors = tables.ManyToManyColumn(orderable=False, default="—", verbose_name="Authors")
-    published = tables.DateColumn(default="—")
-    language = tables.Column(default="—")
-    word_count = tables.Column(verbose_name="Words", attrs={"td": {"class": "number"}, "th": {"class": "number"}})
-    imported_at = tables.DateColumn(verbose_name="Imported")
+    published = tables.DateColumn(order_by=("published", "id"), default="—")
+    language = tables.Column(order_by=("language", "id"), default="—")
+    word_count = tables.Column(
+        verbose_name="Words", order_by=("word_count", "id"), attrs={"td": {"class": "number"}, "th": {"class": "number"}}
+    )
+    imported_at = tables.DateColumn(verbose_name="Imported", order_by=("imported_at", "id"))
 
     class Meta:
         model = Article

@@ -203,6 +203,15 @@ def test_inactive_flags_cannot_be_added(client, reviewer, article):
     assert post_flag(client, article, article.passages.first(), "u").status_code == 400
 
 
+def test_a_retired_flag_can_still_be_taken_off(client, reviewer, article):
+    passage = article.passages.first()
+    Review.objects.create(article=article, reviewer=reviewer).set_flag(passage, flag("u"), True)
+    Flag.objects.filter(shortcut="u").update(active=False)
+    client.force_login(reviewer)
+    assert post_flag(client, article, passage, "u", on=False).status_code == 200
+    assert Annotation.objects.count() == 0
+
+
 def test_a_reviewer_cannot_change_another_reviewers_flag(client, reviewer, other_reviewer, article):
     passage = article.passages.first()
     Review.objects.create(article=article, reviewer=other_reviewer).set_flag(passage, flag("u"), True, note="keep")

@@ -177,6 +177,11 @@ def test_duplicate_records_inside_one_file_are_imported_once():
         ("authors.json", json.dumps(record(authors=[1, 2])).encode(), "authors: expected a list of names"),
         ("debris.txt", b"Title only\n\nLeave a Reply\n", "no article text left after cleaning"),
         ("notes.docx", b"PK\x03\x04", "unsupported file type"),
+        ("surrogate.jsonl", b'{"title": "T", "body": "Bad \\ud800 text."}', "line 1: body: contains an unpaired surrogate"),
+        ("nul.json", b'{"title": "T\\u0000", "body": "Text."}', "title: contains a NUL character"),
+        ("author.json", json.dumps(record(authors=["Ok", "x" * 201])).encode(), "author: longer than 200"),
+        ("deep.json", b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+        ("deep.jsonl", b"[" * 100_000 + b"]" * 100_000, "line 1: the JSON is nested too deeply"),
         ("page.html", b"<html><head><title>Empty</title></head><body></body></html>", "no article text found"),
     ],
 )
@@ -257,7 +262,15 @@ def test_manifest_metadata_applies_by_file_name(tmp_path):
     assert [a.name for a in article.authors.all()] == ["M. Author"]
 
 
-@pytest.mark.parametrize("content", ["{not json", '{"nope": 1}', '{"files": []}'])
+def test_manifest_authors_may_be_a_string_and_names_are_normalised(tmp_path):
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({"files": {"a.txt": {"authors": " Jane  Doe ; Cafe\u0301 Owner ", "outlet": " X "}}}))
+    entry = load_manifest(manifest)["a.txt"]
+    assert entry.authors == ("Jane Doe", "Café Owner") and entry.outlet == "X"
+
+
+@pytest.mark.parametrize("content", ["{not json", '{"nope": 1}', '{"files": []}', '{"files": {"a.txt": "oops"}}',
+                                     '{"files": {"a.txt": {"url": 5}}}'])
 def test_malformed_manifest_is_a_clear_error(tmp_path, content):
     manifest = tmp_path / "manifest.json"
     manifest.write_text(content)
@@ -273,3 +286,36 @@ def test_script_in_imported_text_is_stored_as_text():
     article = Article.objects.get()
     assert article.title == "<b>Bold</b> title"
     assert article.body == body
+
+
+def test_a_bio_is_matched_to_its_author_across_turkish_dotted_and_dotless_i(tmp_path):
+    (tmp_path / "a.txt").write_text(
+        "Sınır güvenliği\n\nUzun bir paragraf burada yazıyor ve konu anlatılıyor.\n\n"
+        "İsmail YILMAZ\nİsmail YILMAZ, Ankara Üniversitesi'nde öğretim üyesidir."
+    )
+    import_paths([tmp_path / "a.txt"], Metadata.build(authors=["İsmail Yılmaz"]))
+
+    author = Author.objects.get()
+    assert author.name == "İsmail Yılmaz"
+    assert author.bio.startswith("İsmail YILMAZ, Ankara")
+
+
+def test_an_article_saved_by_a_concurrent_import_is_reported_as_a_duplicate(monkeypatch):
+    """The other import commits between our duplicate check and our insert: the retry sees it."""
+    from dossier import importing
+
+    data = jsonl(record(title="Raced", body="Raced text.", outlet="Race Outlet"))
+    import_file("other.jsonl", data)
+    real_existing = importing._existing_hashes
+    checks = []
+
+    def stale_then_real(hashes):
+        checks.append(hashes)
+        return set() if len(checks) == 1 else real_existing(hashes)
+
+    monkeypatch.setattr(importing, "_existing_hashes", stale_then_real)
+    result = import_file("feed.jsonl", data)
+
+    assert len(checks) == 2
+    assert not result.failed and result.duplicates == ["Raced"]
+    assert Article.objects.count() == 1

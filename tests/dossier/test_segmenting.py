@@ -265,3 +265,8 @@ def test_segments_are_ordered_stripped_and_cover_every_visible_character(body):
         previous = s
     assert all(count <= 1 for count in covered)
     assert all(covered[i] == 1 for i, c in enumerate(body) if not c.isspace())
+
+
+def test_academic_titles_do_not_end_a_sentence():
+    body = "Doç. Dr. Ahmet Yılmaz konuştu. Assoc. Prof. Jane Roe agreed."
+    assert sentences(body) == ["Doç. Dr. Ahmet Yılmaz konuştu.", "Assoc. Prof. Jane Roe agreed."]

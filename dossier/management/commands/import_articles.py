@@ -28,11 +28,8 @@ class Command(BaseCommand):
             manifest = load_manifest(options["manifest"]) if options["manifest"] else {}
         except BadInput as error:
             raise CommandError(str(error)) from None
-        metadata = Metadata(
-            outlet=options["outlet"].strip(),
-            authors=tuple(name.strip() for name in options["author"] if name.strip()),
-            url=options["url"].strip(),
-            language=options["language"].strip().lower(),
+        metadata = Metadata.build(
+            outlet=options["outlet"], authors=options["author"], url=options["url"], language=options["language"]
         )
         report = import_paths(options["paths"], metadata, manifest, progress=self.show)
         if not report.files:
