@@ -108,6 +108,15 @@
     save(passage, fields);
   }
 
+  // Focus the note of the passage's own mark with the caret after what is written, so
+  // typing adds to an existing note (a focused input puts the caret at its start).
+  function editNote(passage) {
+    const input = passage.querySelector(".details input[name=note]");
+    if (!input) return;
+    input.focus();
+    input.setSelectionRange(input.value.length, input.value.length);
+  }
+
   function isTyping(target) {
     return target.closest("input, textarea, select, [contenteditable]") !== null;
   }
@@ -124,7 +133,7 @@
     const key = event.key;
     if (key === "j" || key === "ArrowDown") select(current + 1);
     else if (key === "k" || key === "ArrowUp") select(Math.max(current - 1, 0));
-    else if (key === "n" && current >= 0) passages[current].querySelector(".details input")?.focus();
+    else if (key === "n" && current >= 0) editNote(passages[current]);
     else if (shortcuts.has(key.toLowerCase())) toggle(shortcuts.get(key.toLowerCase()));
     else return;
     event.preventDefault();
