@@ -1,4 +1,6 @@
 """Flags, reviews and annotations: what reviewers say about passages."""
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -7,6 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dossier.models import Article, Passage
+
+
+HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}\Z")
 
 
 class FlagQuerySet(models.QuerySet):
@@ -31,7 +36,7 @@ class Flag(models.Model):
     guideline = models.CharField(max_length=200, help_text="One line telling reviewers when to use the flag.")
     colour = models.CharField(
         max_length=7, default="#888888", help_text="Mark colour, as #rrggbb.",
-        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour like #1f77b4.")],
+        validators=[RegexValidator(HEX_COLOUR, "Use a colour like #1f77b4.")],
     )
     shortcut = models.CharField(
         max_length=1, blank=True, help_text="One lower-case letter that toggles the flag (not j, k, n or ?).",

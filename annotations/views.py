@@ -1,5 +1,3 @@
-import re
-
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Case, IntegerField, Q, When
@@ -15,11 +13,9 @@ from dossier.models import Article
 from .access import require_annotator, require_workspace_access
 from .filters import QueueFilter
 from .forms import AnnotationForm
-from .models import Flag, Review, ReviewClosed
+from .models import HEX_COLOUR, Flag, Review, ReviewClosed
 from .tables import QueueTable
 from .workspace import build_workspace, visible_marks
-
-COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
 class QueueView(SingleTableMixin, FilterView):
@@ -111,6 +107,6 @@ def flag_styles(request):
     rules = [
         f".flag-{flag.pk} {{ --flag: {flag.colour}; }}"
         for flag in Flag.objects.only("colour")
-        if COLOUR.fullmatch(flag.colour)  # validated on save too; never let other text into CSS
+        if HEX_COLOUR.match(flag.colour)  # validated on save too; never let other text into CSS
     ]
     return HttpResponse("\n".join(rules), content_type="text/css")
