@@ -31,7 +31,7 @@ class AnnotationForm(forms.Form):
             raise forms.ValidationError(f"The flag “{flag}” is retired and cannot be added.")
         if (start is None) != (end is None):
             raise forms.ValidationError("Give both start and end of the selected words, or neither.")
-        if passage and start is not None and not (passage.start <= start < end <= passage.end):
+        if passage and start is not None and not passage.contains(start, end):
             raise forms.ValidationError("The selected words must lie inside the passage.")
         return data
 

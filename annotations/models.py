@@ -39,7 +39,7 @@ class Flag(models.Model):
         validators=[RegexValidator(HEX_COLOUR, "Use a colour like #1f77b4.")],
     )
     shortcut = models.CharField(
-        max_length=1, blank=True, help_text="One lower-case letter that toggles the flag (not j, k, n or ?).",
+        max_length=1, blank=True, help_text="One lower-case letter or digit that toggles the flag (not j, k or n).",
         validators=[RegexValidator(r"^[a-z0-9]$", "Use one lower-case letter or digit."),
                     RegexValidator(r"^[jkn]$", "j, k and n move and edit notes.", inverse_match=True)],
     )
@@ -63,11 +63,6 @@ class Flag(models.Model):
         return (self.name,)
 
 
-class ReviewQuerySet(models.QuerySet):
-    def submitted(self):
-        return self.filter(status=Review.Status.SUBMITTED)
-
-
 class ReviewClosed(Exception):
     """A submitted review is final: its flags no longer change."""
 
@@ -85,8 +80,6 @@ class Review(models.Model):
     started_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
-
-    objects = ReviewQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -168,7 +161,7 @@ class Annotation(models.Model):
         return f"{self.flag} on {self.passage}"
 
     def clean(self):
-        if self.start is not None and not (self.passage.start <= self.start < self.end <= self.passage.end):
+        if self.start is not None and not self.passage.contains(self.start, self.end):
             raise ValidationError("The selected words must lie inside the passage.")
 
     @property

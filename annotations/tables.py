@@ -4,7 +4,8 @@ from django.urls import reverse
 from dossier.models import Article
 from dossier.tables import ArticleTable, BoundedTable
 
-STATUS_LABELS = {None: "Not started", "in_progress": "In progress", "submitted": "Submitted"}
+from .filters import NOT_STARTED
+from .models import Review
 
 
 class QueueTable(BoundedTable):
@@ -14,7 +15,7 @@ class QueueTable(BoundedTable):
     outlet = ArticleTable.base_columns["outlet"]
     language = ArticleTable.base_columns["language"]
     word_count = ArticleTable.base_columns["word_count"]
-    review_status = tables.Column(verbose_name="My review", default=STATUS_LABELS[None], order_by=("review_status", "id"))
+    review_status = tables.Column(verbose_name="My review", default=NOT_STARTED[1], order_by=("review_status", "id"))
 
     class Meta:
         model = Article
@@ -23,4 +24,4 @@ class QueueTable(BoundedTable):
         attrs = {"class": "table"}
 
     def render_review_status(self, value):
-        return STATUS_LABELS.get(value, value)
+        return Review.Status(value).label

@@ -39,11 +39,10 @@ class Metadata:
     @classmethod
     def build(cls, outlet="", authors=(), url="", language="", published=""):
         """Normalised like text from files: NFC, trimmed; authors a list or a ";"-separated string."""
-        if isinstance(authors, str):
-            authors = split_names(authors)
+        names = split_names(authors) if isinstance(authors, str) else map(clean_name, authors)
         return cls(
             outlet=clean_name(outlet),
-            authors=tuple(dict.fromkeys(clean_name(name) for name in authors if clean_name(name))),
+            authors=tuple(dict.fromkeys(name for name in names if name)),
             url=url.strip(),
             language=language.strip().lower(),
             published=published.strip(),
@@ -342,7 +341,7 @@ def _authors(articles):
     for name in names - authors.keys():
         authors[name] = Author.objects.create(name=name, bio=bios.get(name_key(name), ""))
     for name, author in authors.items():
-        if not author.bio and bios.get(name_key(name)):
-            author.bio = bios[name_key(name)]
+        if not author.bio and (bio := bios.get(name_key(name))):
+            author.bio = bio
             author.save(update_fields=["bio"])
     return authors

@@ -163,6 +163,10 @@ class Passage(models.Model):
     def __str__(self):
         return f"¶{self.paragraph + 1}.{self.sentence + 1} of article {self.article_id}"
 
+    def contains(self, start, end):
+        """Whether body[start:end] is a non-empty stretch inside this passage."""
+        return self.start <= start < end <= self.end
+
     @property
     def text(self):
         """The sentence itself; reads article.body, so fetch passages through their article."""
