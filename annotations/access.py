@@ -21,3 +21,9 @@ def require_annotator(user):
 def require_workspace_access(user):
     if not (can_annotate(user) or can_see_every_review(user)):
         raise PermissionDenied("Only reviewers, editors and admins can open the review workspace.")
+
+
+def require_score_access(user):
+    """Scores reveal reviewers' flags, so only editors and admins read them."""
+    if not can_see_every_review(user):
+        raise PermissionDenied("Only editors and admins can see credibility scores.")

@@ -1,8 +1,11 @@
 import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef
 
 from dossier.filters import ArticleFilter
+from dossier.models import Article
 
-from .models import Review
+from .models import Annotation, ArticleSummary, Flag, Review
 
 NOT_STARTED = ("not_started", "Not started")
 
@@ -23,3 +26,55 @@ class QueueFilter(ArticleFilter):
         if value == NOT_STARTED[0]:
             return queryset.filter(review_status__isnull=True)
         return queryset.filter(review_status=value)
+
+
+class PercentRangeFilter(django_filters.RangeFilter):
+    """A share range typed in percent (0–100), compared with the stored fraction."""
+
+    def __init__(self, *args, **kwargs):
+        number = {"type": "number", "min": 0, "max": 100, "step": "any", "size": 4}
+        kwargs.setdefault("widget", django_filters.widgets.RangeWidget(attrs=number))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, queryset, value):
+        if value:
+            value = slice(*(None if end is None else end / 100 for end in (value.start, value.stop)))
+        return super().filter(queryset, value)
+
+
+class CredibilityFilter(ArticleFilter):
+    """The editors' article filters, for Article.objects.with_summary(): every parameter names one field."""
+
+    author = django_filters.CharFilter(
+        label="Author", method="filter_author", widget=forms.TextInput(attrs={"placeholder": "Name contains"})
+    )
+    published = django_filters.DateFromToRangeFilter(
+        label="Published (from–to)", widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"})
+    )
+    flag = django_filters.ModelChoiceFilter(
+        label="Flag present", queryset=Flag.objects.only("name"), empty_label="Any flag", method="filter_flag"
+    )
+    sourced_fact_share = PercentRangeFilter(label="Sourced-fact share %")
+    unsourced_share = PercentRangeFilter(label="Unsourced %")
+    opinion_share = PercentRangeFilter(label="Opinion %")
+    status = django_filters.ChoiceFilter(
+        label="Status", empty_label="Any status", choices=ArticleSummary.Status.choices
+    )
+
+    class Meta(ArticleFilter.Meta):
+        fields = [
+            "q", "outlet", "author", "language", "published", "flag", "sourced_fact_share", "unsourced_share",
+            "opinion_share", "status",
+        ]
+
+    def filter_author(self, queryset, name, value):
+        """Articles with an author whose name contains the text (a subquery, so no duplicate rows)."""
+        authors = Article.authors.through.objects.filter(article=OuterRef("pk"), author__name__icontains=value)
+        return queryset.filter(Exists(authors))
+
+    def filter_flag(self, queryset, name, value):
+        """Articles where a submitted review used the flag."""
+        uses = Annotation.objects.filter(
+            flag=value, review__article=OuterRef("pk"), review__status=Review.Status.SUBMITTED
+        )
+        return queryset.filter(Exists(uses))

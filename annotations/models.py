@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from dossier.models import Article, Passage
 
+from . import scoring
+
 
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}\Z")
 
@@ -108,11 +110,13 @@ class Review(models.Model):
         """
         if self.is_submitted:
             raise ReviewClosed("This review is submitted; its flags can no longer change.")
-        key = {"review": self, "passage": passage, "flag": flag}
+        # Through the related manager, so each annotation arrives knowing its review (the summary
+        # signals ask whether it is submitted).
+        key = {"passage": passage, "flag": flag}
         if not on:
-            Annotation.objects.filter(**key).delete()
+            self.annotations.filter(**key).delete()
             return None
-        annotation, created = Annotation.objects.get_or_create(**key, defaults=details)
+        annotation, created = self.annotations.get_or_create(**key, defaults=details)
         if details and not created:
             for name, value in details.items():
                 setattr(annotation, name, value)
@@ -170,3 +174,78 @@ class Annotation(models.Model):
         if self.start is None:
             return ""
         return self.passage.article.body[self.start : self.end]
+
+
+class ArticleSummaryQuerySet(models.QuerySet):
+    def reviewed(self):
+        return self.filter(reviewers__gt=0)
+
+
+class ArticleSummary(models.Model):
+    """An article's scores, kept exact by summaries.refresh() in the transaction of every change.
+
+    An article nobody has started reviewing has no summary: all of its text is not reviewed.
+    """
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        IN_REVIEW = "in_review", "In review"
+        REVIEWED = "reviewed", "Reviewed"
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, primary_key=True, related_name="summary")
+    sourced_chars = models.PositiveIntegerField(default=0, help_text="Characters of text whose consensus is sourced.")
+    unsourced_chars = models.PositiveIntegerField(default=0, help_text="Characters whose consensus is unsourced.")
+    opinion_chars = models.PositiveIntegerField(default=0, help_text="Characters whose consensus is opinion.")
+    neutral_chars = models.PositiveIntegerField(default=0, help_text="Characters whose consensus is neutral.")
+    disputed_chars = models.PositiveIntegerField(default=0, help_text="Characters the reviewers disagree on.")
+    not_reviewed_chars = models.PositiveIntegerField(default=0, help_text="Characters no submitted review flagged.")
+    sourced_fact_share = models.FloatField(null=True, help_text="Sourced / (sourced + unsourced); empty when neither.")
+    unsourced_share = models.FloatField(null=True, help_text="Unsourced characters / all characters.")
+    opinion_share = models.FloatField(null=True, help_text="Opinion characters / all characters.")
+    agreement = models.FloatField(null=True, help_text="Krippendorff's alpha (nominal); empty when undefined.")
+    reviewers = models.PositiveSmallIntegerField(default=0, help_text="Submitted reviews.")
+    reviews_in_progress = models.PositiveSmallIntegerField(default=0, help_text="Reviews started, not submitted.")
+
+    objects = ArticleSummaryQuerySet.as_manager()
+
+    # Compared field by field by `recompute_summaries --check`.
+    SCORE_FIELDS = [
+        "sourced_chars", "unsourced_chars", "opinion_chars", "neutral_chars", "disputed_chars",
+        "not_reviewed_chars", "sourced_fact_share", "unsourced_share", "opinion_share", "agreement",
+        "reviewers", "reviews_in_progress",
+    ]
+
+    class Meta:
+        verbose_name_plural = "article summaries"
+
+    def __str__(self):
+        return f"Summary of article {self.article_id}"
+
+    @classmethod
+    def of(cls, article_id, score, reviews_in_progress):
+        """The summary an article's Score gives (unsaved)."""
+        shares = score.shares
+        return cls(
+            article_id=article_id,
+            **{f"{category}_chars": chars for category, chars in shares.chars.items()},
+            sourced_fact_share=shares.sourced_fact_share,
+            unsourced_share=shares.share(scoring.UNSOURCED),
+            opinion_share=shares.share(scoring.OPINION),
+            agreement=score.agreement,
+            reviewers=score.reviewers,
+            reviews_in_progress=reviews_in_progress,
+        )
+
+    @property
+    def status(self):
+        if self.reviewers:
+            return self.Status.REVIEWED
+        return self.Status.IN_REVIEW if self.reviews_in_progress else self.Status.NOT_STARTED
+
+    @property
+    def shares(self):
+        return scoring.Shares.of({category: getattr(self, f"{category}_chars") for category in scoring.SHARE_CATEGORIES})
+
+    def scores(self):
+        """The stored values, for comparing with a fresh computation."""
+        return {name: getattr(self, name) for name in self.SCORE_FIELDS}

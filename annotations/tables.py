@@ -1,11 +1,15 @@
 import django_tables2 as tables
+from django.db.models import F
 from django.urls import reverse
 
 from dossier.models import Article
 from dossier.tables import ArticleTable, BoundedTable
 
 from .filters import NOT_STARTED
-from .models import Review
+from .models import ArticleSummary, Review
+from .templatetags.scores import alpha, percent
+
+NUMBER = {"td": {"class": "number"}, "th": {"class": "number"}}
 
 
 class QueueTable(BoundedTable):
@@ -25,3 +29,70 @@ class QueueTable(BoundedTable):
 
     def render_review_status(self, value):
         return Review.Status(value).label
+
+
+class ScoreColumn(tables.Column):
+    """A score: right-aligned, "—" when undefined, sorted with undefined scores last in either direction."""
+
+    def __init__(self, verbose_name, formatter=percent, **kwargs):
+        self.formatter = formatter
+        super().__init__(verbose_name=verbose_name, default="—", attrs=NUMBER, **kwargs)
+
+    def render(self, value):
+        return self.formatter(value)
+
+    def order(self, queryset, is_descending):
+        score = F(self.accessor.replace(".", "__"))
+        score = score.desc(nulls_last=True) if is_descending else score.asc(nulls_last=True)
+        return queryset.order_by(score, "-id" if is_descending else "id"), True
+
+
+class CredibilityTable(BoundedTable):
+    """Articles with their stored scores, for Article.objects.for_list().with_summary()."""
+
+    title = tables.Column(
+        linkify=lambda record: reverse("annotations:summary", args=[record.pk]),
+        order_by=("title", "id"),
+        attrs={"td": {"class": "title"}},
+    )
+    outlet = ArticleTable.base_columns["outlet"]
+    authors = ArticleTable.base_columns["authors"]
+    published = ArticleTable.base_columns["published"]
+    word_count = ArticleTable.base_columns["word_count"]
+    reviewers = tables.Column(order_by=("reviewers", "id"), attrs=NUMBER)
+    sourced_fact_share = ScoreColumn("Sourced-fact share")
+    unsourced_share = ScoreColumn("Unsourced")
+    opinion_share = ScoreColumn("Opinion")
+    agreement = ScoreColumn("Agreement (α)", formatter=alpha)
+    status = tables.Column(order_by=("reviewers", "summary__reviews_in_progress", "id"))
+
+    class Meta:
+        model = Article
+        fields = [
+            "title", "outlet", "authors", "published", "word_count", "reviewers", "sourced_fact_share",
+            "unsourced_share", "opinion_share", "agreement", "status",
+        ]
+        empty_text = "No articles match. Clear the filters, or import articles from the admin."
+        attrs = {"class": "table"}
+
+    def render_status(self, value):
+        return ArticleSummary.Status(value).label
+
+
+class RankingTable(BoundedTable):
+    """Outlets or authors annotated by aggregates.with_credibility(), best sourced first."""
+
+    name = tables.Column(
+        linkify=lambda record: reverse(f"annotations:{record._meta.model_name}", args=[record.pk]),
+        order_by=("name", "id"),
+    )
+    article_count = tables.Column(verbose_name="Articles", order_by=("article_count", "id"), attrs=NUMBER)
+    reviewed_count = tables.Column(verbose_name="Reviewed", order_by=("reviewed_count", "id"), attrs=NUMBER)
+    sourced_fact_share = ScoreColumn("Sourced-fact share")
+    unsourced_share = ScoreColumn("Unsourced")
+    opinion_share = ScoreColumn("Opinion")
+
+    class Meta:
+        fields = ["name", "article_count", "reviewed_count", "sourced_fact_share", "unsourced_share", "opinion_share"]
+        order_by = "-sourced_fact_share"
+        attrs = {"class": "table"}

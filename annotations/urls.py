@@ -1,10 +1,19 @@
 from django.urls import path
 
+from dossier.models import Author, Outlet
+
 from . import views
 
 app_name = "annotations"
 
 urlpatterns = [
+    path("", views.CredibilityListView.as_view(), name="articles"),
+    path("articles/<int:pk>/summary/", views.article_summary, name="summary"),
+    path("articles/<int:pk>/compare/", views.compare, name="compare"),
+    path("outlets/", views.RankingView.as_view(model=Outlet), name="outlets"),
+    path("outlets/<int:pk>/", views.outlet_detail, name="outlet"),
+    path("authors/", views.RankingView.as_view(model=Author), name="authors"),
+    path("authors/<int:pk>/", views.author_detail, name="author"),
     path("review/", views.QueueView.as_view(), name="queue"),
     path("review/next/", views.next_article, name="next"),
     path("articles/<int:pk>/review/", views.workspace, name="workspace"),

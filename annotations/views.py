@@ -6,16 +6,103 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
+from django_tables2 import RequestConfig, SingleTableMixin, SingleTableView
 
-from dossier.models import Article
+from dossier.models import Article, Author, Outlet
 
-from .access import require_annotator, require_workspace_access
-from .filters import QueueFilter
+from . import aggregates
+from .access import can_annotate, can_see_every_review, require_annotator, require_score_access, require_workspace_access
+from .filters import CredibilityFilter, QueueFilter
 from .forms import AnnotationForm
 from .models import HEX_COLOUR, Flag, Review, ReviewClosed
-from .tables import QueueTable
+from .reports import article_report
+from .tables import CredibilityTable, QueueTable, RankingTable
 from .workspace import build_workspace, visible_marks
+
+
+class CredibilityListView(SingleTableMixin, FilterView):
+    """The articles table with their scores, for editors and admins; reviewers land on their queue."""
+
+    table_class = CredibilityTable
+    filterset_class = CredibilityFilter
+    template_name = "annotations/article_list.html"
+    table_pagination = {"per_page": 50}
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can_see_every_review(request.user) and can_annotate(request.user):
+            return redirect("annotations:queue")
+        require_score_access(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return Article.objects.for_list().with_summary()
+
+
+@require_GET
+def article_summary(request, pk):
+    require_score_access(request.user)
+    article = get_object_or_404(Article.objects.select_related("outlet").prefetch_related("authors"), pk=pk)
+    return render(request, "annotations/summary.html", {"article": article, "report": article_report(article)})
+
+
+@require_GET
+def compare(request, pk):
+    """Each submitted reviewer's category passage by passage, disagreements marked."""
+    require_score_access(request.user)
+    article = get_object_or_404(Article.objects.select_related("outlet"), pk=pk)
+    report = article_report(article)
+    only_disagreements = request.GET.get("show") == "disagreements"
+    rows = report.disagreements if only_disagreements else report.passages
+    return render(request, "annotations/compare.html", {
+        "article": article, "report": report, "rows": rows, "only_disagreements": only_disagreements,
+    })
+
+
+class RankingView(SingleTableView):
+    """Outlets or authors ranked by the sourced-fact share of their reviewed articles."""
+
+    model = None
+    table_class = RankingTable
+    template_name = "annotations/ranking.html"
+    table_pagination = {"per_page": 50}
+
+    def dispatch(self, request, *args, **kwargs):
+        require_score_access(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return aggregates.with_credibility(self.model.objects.all())
+
+    def get_context_data(self, **kwargs):
+        names = {"singular": self.model._meta.verbose_name, "plural": self.model._meta.verbose_name_plural}
+        return super().get_context_data(**kwargs, **names)
+
+
+@require_GET
+def outlet_detail(request, pk):
+    return _profile(request, get_object_or_404(Outlet, pk=pk), Article.objects.filter(outlet_id=pk))
+
+
+@require_GET
+def author_detail(request, pk):
+    return _profile(request, get_object_or_404(Author, pk=pk), Article.objects.filter(authors=pk))
+
+
+def _profile(request, subject, articles):
+    """An outlet's or author's page: aggregate shares, their spread over articles, flags, the articles."""
+    require_score_access(request.user)
+    scored = aggregates.with_credibility(type(subject).objects.filter(pk=subject.pk)).get()
+    table = CredibilityTable(articles.for_list().with_summary(), exclude=["outlet"] if isinstance(subject, Outlet) else [])
+    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    return render(request, "annotations/profile.html", {
+        "subject": subject,
+        "kind": subject._meta.verbose_name,
+        "scored": scored,
+        "shares": aggregates.shares_of(scored),
+        "distribution": aggregates.distribution(articles),
+        "flags": aggregates.most_used_flags(articles),
+        "table": table,
+    })
 
 
 class QueueView(SingleTableMixin, FilterView):

@@ -4,7 +4,6 @@ from django.urls import include, path
 from . import views
 
 article_patterns = [
-    path("", views.ArticleListView.as_view(), name="article-list"),
     path("home/", views.home, name="home"),
     path("articles/<int:pk>/", views.ArticleDetailView.as_view(), name="article-detail"),
 ]

@@ -15,3 +15,17 @@ def make_article(body=None, title=None, **fields):
     result = import_file(f"article-{number}.json", json.dumps(record).encode())
     assert not result.failed, result.error
     return Article.objects.get(title=record["title"])
+
+
+def make_review(article, reviewer, flags, submit=True):
+    """A review putting flags on passages by position: {0: "qu", 2: "o"} (flag shortcuts); submitted by default."""
+    from annotations.models import Flag, Review
+
+    review = Review.objects.create(article=article, reviewer=reviewer)
+    passages = list(article.passages.all())
+    for position, shortcuts in flags.items():
+        for shortcut in shortcuts:
+            review.set_flag(passages[position], Flag.objects.get(shortcut=shortcut), True)
+    if submit:
+        review.submit()
+    return review

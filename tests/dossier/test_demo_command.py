@@ -42,3 +42,26 @@ def test_demo_can_reset_passwords():
     out = demo("--reset-passwords")
     passwords = dict(re.findall(r"^\s+(\w+)\s+\w+\s+(\S+)$", out, re.MULTILINE))
     assert authenticate(username="reviewer2", password=passwords["reviewer2"]) is not None
+
+
+def test_demo_loads_two_reviewers_submitted_reviews_once_and_the_pages_show_their_scores(client):
+    from annotations.models import Annotation, ArticleSummary, Review
+    from annotations.summaries import differences
+
+    out = demo()
+    assert "Sample reviews: 8 submitted reviews by reviewer1 and reviewer2 loaded." in out
+    assert Review.objects.filter(status=Review.Status.SUBMITTED).count() == 8
+    reviewed = ArticleSummary.objects.filter(reviewers=2)
+    assert reviewed.count() == 4
+    assert Article.objects.filter(summary__isnull=True).count() == 1  # left for the demo reviewers to try
+    assert list(differences(list(Article.objects.values_list("pk", flat=True)))) == []
+    flags = Annotation.objects.count()
+
+    assert "Sample reviews" not in demo()
+    assert Annotation.objects.count() == flags
+
+    client.force_login(get_user_model().objects.get(username="editor"))
+    for summary in reviewed:
+        content = client.get(f"/articles/{summary.article_id}/summary/").content.decode()
+        assert f'<span class="headline-figure">{summary.sourced_fact_share * 100:.1f}%</span>' in content
+        assert f"<strong>{summary.agreement:.2f}</strong>" in content

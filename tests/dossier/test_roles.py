@@ -34,9 +34,9 @@ def test_roles_of_reads_groups_once_and_superusers_hold_every_role(reviewer, dja
 def test_navigation_shows_import_only_to_admins(client, admin, editor):
     import_url = reverse("admin:dossier_article_import")
     client.force_login(editor)
-    assert import_url not in client.get(reverse("dossier:article-list")).content.decode()
+    assert import_url not in client.get(reverse("annotations:articles")).content.decode()
     client.force_login(admin)
-    assert import_url in client.get(reverse("dossier:article-list")).content.decode()
+    assert import_url in client.get(reverse("annotations:articles")).content.decode()
 
 
 def test_login_page_logs_a_user_in_and_logout_needs_post(client, reviewer):
@@ -44,7 +44,7 @@ def test_login_page_logs_a_user_in_and_logout_needs_post(client, reviewer):
     assert response.redirect_chain[-1][0] == reverse("annotations:queue")
     assert client.get(reverse("logout")).status_code == 405
     assert client.post(reverse("logout")).status_code == 302
-    assert client.get(reverse("dossier:article-list")).status_code == 302
+    assert client.get(reverse("annotations:articles")).status_code == 302
 
 
 def test_login_with_a_wrong_password_says_so(client, reviewer):
@@ -55,4 +55,4 @@ def test_login_with_a_wrong_password_says_so(client, reviewer):
 
 def test_editors_land_on_the_articles_after_login(client, editor):
     response = client.post(reverse("login"), {"username": "ed", "password": "correct horse battery"}, follow=True)
-    assert response.redirect_chain[-1][0] == reverse("dossier:article-list")
+    assert response.redirect_chain[-1][0] == reverse("annotations:articles")

@@ -24,7 +24,8 @@ DEMO_USERS = [
 
 class Command(BaseCommand):
     help = (
-        "Set up a demo: migrate, import the sample corpus, create demo users (passwords printed once), "
+        "Set up a demo: migrate, import the sample corpus, create demo users (passwords printed once) and load "
+        "two reviewers' sample reviews, "
         "then serve on http://127.0.0.1:8000. Safe to run again."
     )
 
@@ -47,7 +48,8 @@ class Command(BaseCommand):
         if report.failed:
             raise CommandError("The sample corpus did not import; see the reasons above.")
 
-        self.create_users(options["reset_passwords"])
+        users = self.create_users(options["reset_passwords"])
+        self.load_sample_reviews(users)
         url = f"http://{options['addrport']}/"
         if options["no_serve"]:
             self.stdout.write(f"Ready. Serve it with:  DEBUG=1 python manage.py runserver {options['addrport']}")
@@ -61,15 +63,28 @@ class Command(BaseCommand):
         if result.failed:
             self.stderr.write(self.style.ERROR(result.summary()))
 
+    def load_sample_reviews(self, users):
+        # Imported here: the annotations app builds on this one, not the other way round.
+        from annotations.samples import BadSample, load_sample_reviews
+
+        try:
+            created = load_sample_reviews(FIXTURES / "sample_reviews.json", users)
+        except BadSample as error:
+            raise CommandError(str(error)) from None
+        if created:
+            self.stdout.write(f"Sample reviews: {created} submitted reviews by reviewer1 and reviewer2 loaded.")
+
     @transaction.atomic
     def create_users(self, reset):
+        """Create the demo users (or give them new passwords); returns them by username."""
         User = get_user_model()
-        created = []
+        created, users = [], {}
         for username, role, superuser in DEMO_USERS:
             user, is_new = User.objects.get_or_create(
                 username=username, defaults={"is_staff": superuser, "is_superuser": superuser}
             )
             user.groups.add(Group.objects.get(name=role))
+            users[username] = user
             if is_new or reset:
                 password = secrets.token_urlsafe(9)
                 user.set_password(password)
@@ -80,7 +95,8 @@ class Command(BaseCommand):
                 "Demo users exist already (admin, editor, reviewer1, reviewer2); their passwords were printed "
                 "when they were created. Run with --reset-passwords for new ones."
             )
-            return
+            return users
         self.stdout.write(self.style.SUCCESS("Demo users — these passwords are shown only now:"))
         for username, role, password in created:
             self.stdout.write(f"  {username:<10} {role:<9} {password}")
+        return users

@@ -1,0 +1,46 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from tqdm import tqdm
+
+from dossier.models import Article
+
+from annotations import summaries
+from annotations.models import Review
+
+SHOWN = 20
+
+
+class Command(BaseCommand):
+    help = (
+        "Rebuild every article's stored summary from its reviews. With --check, change nothing and exit "
+        "non-zero if any stored summary differs from a fresh computation."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--check", action="store_true", help="Compare only; exit 1 on any difference.")
+
+    def handle(self, *args, check=False, **options):
+        total = Article.objects.count()
+        ids = Article.objects.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=summaries.BATCH)
+        progress = tqdm(total=total, unit="article", file=self.stderr, disable=options["verbosity"] < 1 or None)
+        found = 0
+        for batch in summaries.batches(ids):
+            if check:
+                for article_id, stored, fresh in summaries.differences(batch):
+                    found += 1
+                    if found <= SHOWN:
+                        self.stdout.write(f"Article {article_id}: stored {stored}, fresh {fresh}")
+            else:
+                with transaction.atomic():
+                    # Wait for reviews being changed right now, so their refresh is not overwritten.
+                    list(Review.objects.select_for_update().filter(article_id__in=batch).values_list("pk"))
+                    summaries.refresh(batch)
+            progress.update(len(batch))
+        progress.close()
+        if not check:
+            self.stdout.write(f"Rebuilt the summaries of {total} articles.")
+        elif found:
+            more = f" (the first {SHOWN} shown)" if found > SHOWN else ""
+            raise CommandError(f"{found} of {total} stored summaries differ from a fresh computation{more}.")
+        else:
+            self.stdout.write(f"All {total} stored summaries are exact.")

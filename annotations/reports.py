@@ -1,0 +1,84 @@
+"""One article's credibility report: its passages with their consensus, its reviewers and scores."""
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from . import scoring
+from .models import Annotation, Review
+from .summaries import flags_by_review
+
+
+@dataclass
+class Cell:
+    """One reviewer's verdict on one passage: their category and the flags that gave it."""
+
+    category: str | None
+    flags: list
+
+
+@dataclass
+class ArticleReport:
+    article: object
+    paragraphs: list  # lists of passages, each with .category, .flags, .cells and .disputed
+    reviews: list  # every review of the article, submitted first
+    submitted: list  # the submitted reviews, one column each in the comparison
+    score: scoring.Score
+    flag_counts: list  # (flag, annotations in submitted reviews), most used first
+
+    @property
+    def passages(self):
+        return [passage for paragraph in self.paragraphs for passage in paragraph]
+
+    @property
+    def shares(self):
+        return self.score.shares
+
+    @property
+    def unsourced_claims(self):
+        """Passages whose consensus is unsourced, in reading order."""
+        return [passage for passage in self.passages if passage.category == scoring.UNSOURCED]
+
+    @property
+    def disagreements(self):
+        return [passage for passage in self.passages if passage.disputed]
+
+
+def article_report(article):
+    """Score the article from its submitted reviews and lay the result out by passage: three queries."""
+    paragraphs = article.paragraphs()
+    reviews = sorted(
+        Review.objects.filter(article=article).select_related("reviewer"),
+        key=lambda review: (not review.is_submitted, review.reviewer.get_username()),
+    )
+    submitted = [review for review in reviews if review.is_submitted]
+    annotations = list(
+        Annotation.objects.filter(review__article=article, review__status=Review.Status.SUBMITTED)
+        .select_related("flag")
+        .order_by("flag__order", "flag__name")
+    )
+    passages = [passage for paragraph in paragraphs for passage in paragraph]
+    score = scoring.score(
+        [(passage.pk, passage.end - passage.start) for passage in passages],
+        {review.pk: {} for review in submitted}
+        | flags_by_review((a.review_id, a.passage_id, a.flag.category) for a in annotations),
+    )
+    reviewers = {review.pk: review.reviewer for review in reviews}
+    flags = defaultdict(lambda: defaultdict(list))  # passage -> review -> flags
+    for annotation in annotations:
+        annotation.reviewer = reviewers[annotation.review_id]
+        flags[annotation.passage_id][annotation.review_id].append(annotation)
+    for passage in passages:
+        passage.category = score.consensus[passage.pk]
+        passage.disputed = passage.pk in score.disagreements
+        passage.flags = [annotation for review in submitted for annotation in flags[passage.pk][review.pk]]
+        passage.cells = [
+            Cell(score.by_review[review.pk][passage.pk], flags[passage.pk][review.pk]) for review in submitted
+        ]
+    counts = Counter(annotation.flag for annotation in annotations)
+    return ArticleReport(
+        article=article,
+        paragraphs=paragraphs,
+        reviews=reviews,
+        submitted=submitted,
+        score=score,
+        flag_counts=sorted(counts.items(), key=lambda item: (-item[1], item[0].order, item[0].name)),
+    )

@@ -1,0 +1,63 @@
+"""Keep stored summaries exact: every change that can move a score refreshes its article's summary
+in the same transaction.
+"""
+from django.db.models import QuerySet
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.dispatch import receiver
+
+from dossier.models import Article
+
+from . import summaries
+from .models import Annotation, Flag, Review
+
+
+def _deleting(origin, model):
+    """Whether a delete() began on this model (an instance or a queryset of it)."""
+    return isinstance(origin, model) or (isinstance(origin, QuerySet) and origin.model is model)
+
+
+@receiver(post_save, sender=Review)
+def review_saved(sender, instance, **kwargs):
+    # Starting a review changes the article's status; submitting it changes every score.
+    summaries.refresh([instance.article_id])
+
+
+@receiver(post_delete, sender=Review)
+def review_deleted(sender, instance, origin=None, **kwargs):
+    if not _deleting(origin, Article):  # the article's summary goes with it
+        summaries.refresh([instance.article_id])
+
+
+@receiver(post_save, sender=Annotation)
+@receiver(post_delete, sender=Annotation)
+def annotation_changed(sender, instance, origin=None, **kwargs):
+    # Only submitted reviews count. A delete that began on a review, article or user is
+    # handled once by review_deleted, not once per annotation.
+    if origin is not None and not _deleting(origin, Annotation):
+        return
+    if Annotation.review.is_cached(instance):
+        submitted = instance.review.is_submitted
+    else:
+        submitted = Review.objects.filter(pk=instance.review_id, status=Review.Status.SUBMITTED).exists()
+    if submitted:
+        summaries.refresh(Review.objects.filter(pk=instance.review_id).values_list("article_id", flat=True))
+
+
+@receiver(pre_save, sender=Flag)
+def remember_flag_category(sender, instance, raw=False, **kwargs):
+    instance._category_before = (
+        None if raw or instance.pk is None
+        else Flag.objects.filter(pk=instance.pk).values_list("category", flat=True).first()
+    )
+
+
+@receiver(post_save, sender=Flag)
+def flag_saved(sender, instance, created, raw=False, **kwargs):
+    before = getattr(instance, "_category_before", None)
+    if raw or created or before is None or before == instance.category:
+        return
+    summaries.refresh(
+        Annotation.objects.filter(flag=instance, review__status=Review.Status.SUBMITTED)
+        .values_list("review__article_id", flat=True)
+        .distinct()
+    )

@@ -1,0 +1,90 @@
+"""Stored article summaries: computed from the database, refreshed on every change, checked on demand."""
+from collections import defaultdict
+from itertools import islice
+
+from dossier.models import Passage
+
+from . import scoring
+from .models import Annotation, ArticleSummary, Review
+
+BATCH = 500
+_UPDATE_FIELDS = ArticleSummary.SCORE_FIELDS
+
+
+def flags_by_review(rows):
+    """{review: {passage: {categories}}} from (review, passage, flag category) rows."""
+    reviews = defaultdict(lambda: defaultdict(set))
+    for review, passage, category in rows:
+        reviews[review][passage].add(category)
+    return reviews
+
+
+def fresh_summaries(article_ids):
+    """{article id: the ArticleSummary its reviews give now (unsaved), or None if nobody started one}.
+
+    Three queries however many articles.
+    """
+    passages = defaultdict(list)
+    for article_id, passage_id, start, end in (
+        Passage.objects.filter(article_id__in=article_ids)
+        .order_by("article_id", "paragraph", "sentence")
+        .values_list("article_id", "id", "start", "end")
+    ):
+        passages[article_id].append((passage_id, end - start))
+    submitted, in_progress = defaultdict(list), defaultdict(int)
+    for review_id, article_id, status in Review.objects.filter(article_id__in=article_ids).values_list(
+        "id", "article_id", "status"
+    ):
+        if status == Review.Status.SUBMITTED:
+            submitted[article_id].append(review_id)
+        else:
+            in_progress[article_id] += 1
+    flags = flags_by_review(
+        Annotation.objects.filter(review__article_id__in=article_ids, review__status=Review.Status.SUBMITTED)
+        .values_list("review_id", "passage_id", "flag__category")
+    )
+    summaries = {}
+    for article_id in article_ids:
+        if article_id not in submitted and article_id not in in_progress:
+            summaries[article_id] = None
+            continue
+        reviews = {review_id: flags.get(review_id, {}) for review_id in submitted[article_id]}
+        score = scoring.score(passages[article_id], reviews)
+        summaries[article_id] = ArticleSummary.of(article_id, score, in_progress[article_id])
+    return summaries
+
+
+def refresh(article_ids):
+    """Store fresh summaries for these articles: call inside the transaction that changed them."""
+    for batch in batches(dict.fromkeys(article_ids)):
+        _store(fresh_summaries(batch))
+
+
+def _store(summaries):
+    gone = [article_id for article_id, summary in summaries.items() if summary is None]
+    if gone:
+        ArticleSummary.objects.filter(article_id__in=gone).delete()
+    kept = [summary for summary in summaries.values() if summary is not None]
+    if kept:
+        ArticleSummary.objects.bulk_create(
+            kept, update_conflicts=True, unique_fields=["article"], update_fields=_UPDATE_FIELDS
+        )
+
+
+def differences(article_ids):
+    """(article id, stored scores or None, fresh scores or None) for each summary that is not exact."""
+    fresh = fresh_summaries(article_ids)
+    stored = {summary.article_id: summary for summary in ArticleSummary.objects.filter(article_id__in=article_ids)}
+    for article_id in article_ids:
+        now, kept = fresh[article_id], stored.get(article_id)
+        now_scores = now.scores() if now else None
+        kept_scores = kept.scores() if kept else None
+        if now_scores != kept_scores:
+            yield article_id, kept_scores, now_scores
+
+
+def batches(ids, size=BATCH):
+    """Lists of at most `size` ids from an iterator: for whole-corpus passes."""
+    ids = iter(ids)
+    while batch := list(islice(ids, size)):
+        yield batch

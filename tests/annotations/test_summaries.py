@@ -1,0 +1,199 @@
+"""Stored summaries stay exact through every change, and recompute_summaries can prove it."""
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from annotations import summaries
+from annotations.models import ArticleSummary, Flag, Review
+from dossier.models import Article
+from factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+def flag(shortcut):
+    return Flag.objects.get(shortcut=shortcut)
+
+
+def stored(article):
+    summary = ArticleSummary.objects.filter(article=article).first()
+    return summary.scores() if summary else None
+
+
+def fresh(article):
+    summary = summaries.fresh_summaries([article.pk])[article.pk]
+    return summary.scores() if summary else None
+
+
+@pytest.fixture
+def article():
+    # Passages of 12, 13 and 10 characters.
+    return make_article(body="Tanks moved. Analysts say.\n\nIt is bad.")
+
+
+def test_an_article_nobody_started_has_no_summary(article):
+    assert stored(article) is None and fresh(article) is None
+
+
+def test_starting_a_review_stores_an_in_review_summary(article, reviewer):
+    Review.objects.create(article=article, reviewer=reviewer)
+    summary = ArticleSummary.objects.get(article=article)
+    assert summary.status == ArticleSummary.Status.IN_REVIEW
+    assert (summary.reviewers, summary.reviews_in_progress) == (0, 1)
+    assert summary.not_reviewed_chars == 35 and summary.sourced_fact_share is None
+
+
+def test_flags_in_a_review_in_progress_do_not_count_until_it_is_submitted(article, reviewer):
+    review = Review.objects.create(article=article, reviewer=reviewer)
+    first, second, third = article.passages.all()
+    review.set_flag(first, flag("q"), True)
+    review.set_flag(second, flag("v"), True)
+    review.set_flag(third, flag("o"), True)
+    assert ArticleSummary.objects.get(article=article).sourced_chars == 0
+    review.submit()
+    summary = ArticleSummary.objects.get(article=article)
+    assert (summary.sourced_chars, summary.unsourced_chars, summary.opinion_chars) == (12, 13, 10)
+    assert summary.sourced_fact_share == 12 / 25
+    assert summary.opinion_share == 10 / 35
+    assert summary.status == ArticleSummary.Status.REVIEWED
+    assert stored(article) == fresh(article)
+
+
+def test_a_second_submitted_review_brings_disputes_and_agreement(article, reviewer, other_reviewer):
+    first, second, third = article.passages.all()
+    for user, flags in [(reviewer, "qvo"), (other_reviewer, "quo")]:
+        review = Review.objects.create(article=article, reviewer=user)
+        for passage, shortcut in zip([first, second, third], flags):
+            review.set_flag(passage, flag(shortcut), True)
+        review.submit()
+    summary = ArticleSummary.objects.get(article=article)
+    assert summary.reviewers == 2 and summary.agreement == 1.0
+    assert stored(article) == fresh(article)
+
+
+def test_changing_a_flags_category_rescores_the_articles_that_use_it(article, reviewer):
+    review = Review.objects.create(article=article, reviewer=reviewer)
+    review.set_flag(article.passages.first(), flag("l"), True)
+    review.submit()
+    loaded = flag("l")
+    loaded.category = Flag.Category.UNSOURCED
+    loaded.save()
+    summary = ArticleSummary.objects.get(article=article)
+    assert (summary.opinion_chars, summary.unsourced_chars) == (0, 12)
+
+
+def test_deleting_a_submitted_review_or_its_reviewer_rescores_the_article(article, reviewer, other_reviewer):
+    for user in (reviewer, other_reviewer):
+        review = Review.objects.create(article=article, reviewer=user)
+        review.set_flag(article.passages.first(), flag("u"), True)
+        review.submit()
+    Review.objects.get(reviewer=reviewer).delete()
+    assert ArticleSummary.objects.get(article=article).reviewers == 1
+    other_reviewer.delete()
+    assert stored(article) is None
+
+
+def test_deleting_an_article_takes_its_summary_with_it(article, reviewer):
+    Review.objects.create(article=article, reviewer=reviewer).submit()
+    article.delete()
+    assert not ArticleSummary.objects.exists()
+
+
+def test_check_passes_on_exact_summaries_and_fails_naming_the_stale_ones(article, reviewer):
+    review = Review.objects.create(article=article, reviewer=reviewer)
+    review.set_flag(article.passages.first(), flag("u"), True)
+    review.submit()
+    out = StringIO()
+    call_command("recompute_summaries", "--check", stdout=out)
+    assert "All 1 stored summaries are exact." in out.getvalue()
+
+    ArticleSummary.objects.update(unsourced_chars=0)  # bypasses the signals, as a bug would
+    out = StringIO()
+    with pytest.raises(CommandError, match="1 of 1 stored summaries differ"):
+        call_command("recompute_summaries", "--check", stdout=out)
+    assert f"Article {article.pk}:" in out.getvalue()
+    assert ArticleSummary.objects.get().unsourced_chars == 0  # --check changed nothing
+
+    call_command("recompute_summaries", stdout=StringIO())
+    assert ArticleSummary.objects.get().unsourced_chars == 12
+    call_command("recompute_summaries", "--check", stdout=StringIO())
+
+
+def test_rebuild_removes_a_summary_left_behind_and_adds_a_missing_one(article, reviewer):
+    other = make_article(body="Another text. With two.")
+    Review.objects.create(article=article, reviewer=reviewer).submit()
+    ArticleSummary.objects.filter(article=article).delete()
+    ArticleSummary.objects.create(article=other)
+    with pytest.raises(CommandError, match="2 of 2"):
+        call_command("recompute_summaries", "--check", stdout=StringIO())
+    call_command("recompute_summaries", stdout=StringIO())
+    assert stored(article) == fresh(article) and stored(other) is None
+
+
+# Property: whatever reviewers, editors and admins do, in any order, stored equals fresh.
+USERS = ["rita", "rob", "ruth"]
+ACTIONS = st.one_of(
+    st.tuples(st.just("flag"), st.sampled_from(USERS), st.integers(0, 1), st.integers(0, 3),
+              st.sampled_from("acquvoslb"), st.booleans()),
+    st.tuples(st.just("submit"), st.sampled_from(USERS), st.integers(0, 1)),
+    st.tuples(st.just("delete_review"), st.sampled_from(USERS), st.integers(0, 1)),
+    st.tuples(st.just("recategorise"), st.sampled_from("acquvoslb"), st.sampled_from(Flag.Category.values)),
+    st.tuples(st.just("delete_user"), st.sampled_from(USERS)),
+)
+
+
+class Rollback(Exception):
+    pass
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(ACTIONS, max_size=25))
+def test_stored_summaries_equal_recomputed_ones_after_any_sequence_of_changes(django_user_model, actions):
+    try:
+        with transaction.atomic():
+            articles = [
+                make_article(body="One claim. Two claims here.\n\nThree. Four is longer than the rest."),
+                make_article(body="Short. Then a much longer sentence follows it."),
+            ]
+            users = {name: django_user_model.objects.create_user(name) for name in USERS}
+            for action, *args in actions:
+                apply(action, args, users, articles)
+            ids = list(Article.objects.values_list("pk", flat=True))
+            assert list(summaries.differences(ids)) == []
+            raise Rollback
+    except Rollback:
+        pass
+
+
+def apply(action, args, users, articles):
+    if action == "recategorise":
+        shortcut, category = args
+        changed = flag(shortcut)
+        changed.category = category
+        changed.save()
+        return
+    name = args[0]
+    user = users[name]
+    if action == "delete_user":
+        if user.pk:
+            user.delete()
+            user.pk = None
+        return
+    if user.pk is None:
+        return
+    article = articles[args[1]]
+    if action == "flag":
+        _, _, position, shortcut, on = args
+        review, _ = Review.objects.get_or_create(article=article, reviewer=user)
+        passages = list(article.passages.all())
+        if not review.is_submitted:
+            review.set_flag(passages[position % len(passages)], flag(shortcut), on)
+    elif action == "submit":
+        review, _ = Review.objects.get_or_create(article=article, reviewer=user)
+        review.submit()
+    elif action == "delete_review":
+        Review.objects.filter(article=article, reviewer=user).delete()
