@@ -37,13 +37,13 @@ class PercentRangeFilter(django_filters.RangeFilter):
         super().__init__(*args, **kwargs)
 
     def filter(self, queryset, value):
-        if value:
+        if value is not None:
             value = slice(*(None if end is None else end / 100 for end in (value.start, value.stop)))
         return super().filter(queryset, value)
 
 
 class CredibilityFilter(ArticleFilter):
-    """The editors' article filters, for Article.objects.with_summary(): every parameter names one field."""
+    """The editors' article filters, for summaries.with_summary(): every parameter names one field."""
 
     author = django_filters.CharFilter(
         label="Author", method="filter_author", widget=forms.TextInput(attrs={"placeholder": "Name contains"})

@@ -18,7 +18,7 @@ class Cell:
 @dataclass
 class ArticleReport:
     article: object
-    paragraphs: list  # lists of passages, each with .category, .flags, .cells and .disputed
+    paragraphs: list  # lists of passages, each with .category, .flags, .cells and .disagreement
     reviews: list  # every review of the article, submitted first
     submitted: list  # the submitted reviews, one column each in the comparison
     score: scoring.Score
@@ -39,7 +39,7 @@ class ArticleReport:
 
     @property
     def disagreements(self):
-        return [passage for passage in self.passages if passage.disputed]
+        return [passage for passage in self.passages if passage.disagreement]
 
 
 def article_report(article):
@@ -68,7 +68,8 @@ def article_report(article):
         flags[annotation.passage_id][annotation.review_id].append(annotation)
     for passage in passages:
         passage.category = score.consensus[passage.pk]
-        passage.disputed = passage.pk in score.disagreements
+        # Reviewers chose different categories (whether or not a majority still gave a consensus).
+        passage.disagreement = passage.pk in score.disagreements
         passage.flags = [annotation for review in submitted for annotation in flags[passage.pk][review.pk]]
         passage.cells = [
             Cell(score.by_review[review.pk][passage.pk], flags[passage.pk][review.pk]) for review in submitted

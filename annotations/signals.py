@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from dossier.models import Article
+from dossier.models import Article, Passage
 
 from . import summaries
 from .models import Annotation, Flag, Review
@@ -28,11 +28,17 @@ def review_deleted(sender, instance, origin=None, **kwargs):
         summaries.refresh([instance.article_id])
 
 
+@receiver(post_delete, sender=Passage)
+def passage_deleted(sender, instance, origin=None, **kwargs):
+    if not _deleting(origin, Article):
+        summaries.refresh([instance.article_id])
+
+
 @receiver(post_save, sender=Annotation)
 @receiver(post_delete, sender=Annotation)
 def annotation_changed(sender, instance, origin=None, **kwargs):
-    # Only submitted reviews count. A delete that began on a review, article or user is
-    # handled once by review_deleted, not once per annotation.
+    # Only submitted reviews count. A delete that began elsewhere (a review, passage, article or
+    # user) is handled once by that object's receiver, not once per annotation.
     if origin is not None and not _deleting(origin, Annotation):
         return
     if Annotation.review.is_cached(instance):
@@ -43,18 +49,19 @@ def annotation_changed(sender, instance, origin=None, **kwargs):
         summaries.refresh(Review.objects.filter(pk=instance.review_id).values_list("article_id", flat=True))
 
 
+# Raw saves too: `loaddata flags` can put a default category back.
 @receiver(pre_save, sender=Flag)
-def remember_flag_category(sender, instance, raw=False, **kwargs):
+def remember_flag_category(sender, instance, **kwargs):
     instance._category_before = (
-        None if raw or instance.pk is None
+        None if instance.pk is None
         else Flag.objects.filter(pk=instance.pk).values_list("category", flat=True).first()
     )
 
 
 @receiver(post_save, sender=Flag)
-def flag_saved(sender, instance, created, raw=False, **kwargs):
+def flag_saved(sender, instance, created, **kwargs):
     before = getattr(instance, "_category_before", None)
-    if raw or created or before is None or before == instance.category:
+    if created or before is None or before == instance.category:
         return
     summaries.refresh(
         Annotation.objects.filter(flag=instance, review__status=Review.Status.SUBMITTED)

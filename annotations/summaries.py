@@ -2,7 +2,10 @@
 from collections import defaultdict
 from itertools import islice
 
-from dossier.models import Passage
+from django.db import models, transaction
+from django.db.models.functions import Coalesce
+
+from dossier.models import Article, Passage
 
 from . import scoring
 from .models import Annotation, ArticleSummary, Review
@@ -54,10 +57,41 @@ def fresh_summaries(article_ids):
     return summaries
 
 
+def with_summary(articles):
+    """Annotate an Article queryset with the stored scores and `status`: one LEFT JOIN.
+
+    Scores are None, `reviewers` and `reviews_in_progress` 0, where nobody has started a review.
+    """
+    Status = ArticleSummary.Status
+    return articles.annotate(
+        sourced_fact_share=models.F("summary__sourced_fact_share"),
+        unsourced_share=models.F("summary__unsourced_share"),
+        opinion_share=models.F("summary__opinion_share"),
+        agreement=models.F("summary__agreement"),
+        reviewers=Coalesce("summary__reviewers", 0),
+        reviews_in_progress=Coalesce("summary__reviews_in_progress", 0),
+        status=models.Case(
+            models.When(summary__reviewers__gt=0, then=models.Value(Status.REVIEWED)),
+            models.When(summary__reviews_in_progress__gt=0, then=models.Value(Status.IN_REVIEW)),
+            default=models.Value(Status.NOT_STARTED),
+        ),
+    )
+
+
+def lock(article_ids):
+    """Lock the articles' rows until the transaction ends (PostgreSQL; SQLite's IMMEDIATE transactions
+    already serialise writers), so that two changes to one article are scored one after the other.
+    """
+    list(Article.objects.select_for_update().filter(pk__in=article_ids).order_by("pk").values_list("pk"))
+
+
 def refresh(article_ids):
     """Store fresh summaries for these articles: call inside the transaction that changed them."""
     for batch in batches(dict.fromkeys(article_ids)):
-        _store(fresh_summaries(batch))
+        with transaction.atomic():
+            # Read after the lock: a concurrent change to the same article has committed by then.
+            lock(batch)
+            _store(fresh_summaries(batch))
 
 
 def _store(summaries):

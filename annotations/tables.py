@@ -48,7 +48,7 @@ class ScoreColumn(tables.Column):
 
 
 class CredibilityTable(BoundedTable):
-    """Articles with their stored scores, for Article.objects.for_list().with_summary()."""
+    """Articles with their stored scores, for summaries.with_summary(Article.objects.for_list())."""
 
     title = tables.Column(
         linkify=lambda record: reverse("annotations:summary", args=[record.pk]),
@@ -64,7 +64,7 @@ class CredibilityTable(BoundedTable):
     unsourced_share = ScoreColumn("Unsourced")
     opinion_share = ScoreColumn("Opinion")
     agreement = ScoreColumn("Agreement (α)", formatter=alpha)
-    status = tables.Column(order_by=("reviewers", "summary__reviews_in_progress", "id"))
+    status = tables.Column(order_by=("reviewers", "reviews_in_progress", "id"))
 
     class Meta:
         model = Article

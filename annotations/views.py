@@ -16,6 +16,7 @@ from .filters import CredibilityFilter, QueueFilter
 from .forms import AnnotationForm
 from .models import HEX_COLOUR, Flag, Review, ReviewClosed
 from .reports import article_report
+from .summaries import with_summary
 from .tables import CredibilityTable, QueueTable, RankingTable
 from .workspace import build_workspace, visible_marks
 
@@ -35,7 +36,7 @@ class CredibilityListView(SingleTableMixin, FilterView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
-        return Article.objects.for_list().with_summary()
+        return with_summary(Article.objects.for_list())
 
 
 @require_GET
@@ -80,19 +81,20 @@ class RankingView(SingleTableView):
 
 @require_GET
 def outlet_detail(request, pk):
+    require_score_access(request.user)
     return _profile(request, get_object_or_404(Outlet, pk=pk), Article.objects.filter(outlet_id=pk))
 
 
 @require_GET
 def author_detail(request, pk):
+    require_score_access(request.user)
     return _profile(request, get_object_or_404(Author, pk=pk), Article.objects.filter(authors=pk))
 
 
 def _profile(request, subject, articles):
     """An outlet's or author's page: aggregate shares, their spread over articles, flags, the articles."""
-    require_score_access(request.user)
     scored = aggregates.with_credibility(type(subject).objects.filter(pk=subject.pk)).get()
-    table = CredibilityTable(articles.for_list().with_summary(), exclude=["outlet"] if isinstance(subject, Outlet) else [])
+    table = CredibilityTable(with_summary(articles.for_list()), exclude=["outlet"] if isinstance(subject, Outlet) else [])
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
     return render(request, "annotations/profile.html", {
         "subject": subject,

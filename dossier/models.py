@@ -4,7 +4,6 @@ import hashlib
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -66,24 +65,6 @@ class ArticleQuerySet(models.QuerySet):
         return self.annotate(
             own_review=models.FilteredRelation("reviews", condition=models.Q(reviews__reviewer=user)),
             review_status=models.F("own_review__status"),
-        )
-
-    def with_summary(self):
-        """Annotate the stored scores (annotations.ArticleSummary) and `status`: one LEFT JOIN.
-
-        Scores are None where nobody has started a review.
-        """
-        return self.annotate(
-            sourced_fact_share=models.F("summary__sourced_fact_share"),
-            unsourced_share=models.F("summary__unsourced_share"),
-            opinion_share=models.F("summary__opinion_share"),
-            agreement=models.F("summary__agreement"),
-            reviewers=Coalesce("summary__reviewers", 0),
-            status=models.Case(
-                models.When(summary__reviewers__gt=0, then=models.Value("reviewed")),
-                models.When(summary__reviews_in_progress__gt=0, then=models.Value("in_review")),
-                default=models.Value("not_started"),
-            ),
         )
 
     def for_list(self):

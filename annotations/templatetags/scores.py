@@ -2,7 +2,6 @@
 from django import template
 
 from annotations import scoring
-from annotations.models import ArticleSummary
 
 register = template.Library()
 
@@ -28,11 +27,6 @@ def alpha(value):
 def category_label(category):
     """A consensus or reviewer category's name; a reviewer's None is "Unflagged"."""
     return scoring.LABELS[category] if category else "Unflagged"
-
-
-@register.filter
-def status_label(status):
-    return ArticleSummary.Status(status).label
 
 
 # The distribution chart: bars stand on a baseline at y=128px and are at most 110px tall.

@@ -97,6 +97,27 @@ def test_deleting_a_submitted_review_or_its_reviewer_rescores_the_article(articl
     assert stored(article) is None
 
 
+def test_loading_the_default_flags_again_rescores_articles_whose_flag_category_it_restores(article, reviewer):
+    review = Review.objects.create(article=article, reviewer=reviewer)
+    review.set_flag(article.passages.first(), flag("l"), True)
+    review.submit()
+    Flag.objects.filter(shortcut="l").update(category=Flag.Category.UNSOURCED)
+    summaries.refresh([article.pk])
+    assert ArticleSummary.objects.get(article=article).unsourced_chars == 12
+    call_command("loaddata", "flags", verbosity=0)
+    assert ArticleSummary.objects.get(article=article).opinion_chars == 12
+    assert stored(article) == fresh(article)
+
+
+def test_deleting_a_passage_rescores_its_article(article, reviewer):
+    review = Review.objects.create(article=article, reviewer=reviewer)
+    review.set_flag(article.passages.first(), flag("u"), True)
+    review.submit()
+    article.passages.first().delete()
+    assert ArticleSummary.objects.get(article=article).unsourced_chars == 0
+    assert stored(article) == fresh(article)
+
+
 def test_deleting_an_article_takes_its_summary_with_it(article, reviewer):
     Review.objects.create(article=article, reviewer=reviewer).submit()
     article.delete()
@@ -143,6 +164,9 @@ ACTIONS = st.one_of(
     st.tuples(st.just("delete_review"), st.sampled_from(USERS), st.integers(0, 1)),
     st.tuples(st.just("recategorise"), st.sampled_from("acquvoslb"), st.sampled_from(Flag.Category.values)),
     st.tuples(st.just("delete_user"), st.sampled_from(USERS)),
+    st.tuples(st.just("delete_passage"), st.integers(0, 1), st.integers(0, 3)),
+    st.tuples(st.just("delete_article"), st.integers(0, 1)),
+    st.tuples(st.just("load_flags")),
 )
 
 
@@ -170,6 +194,18 @@ def test_stored_summaries_equal_recomputed_ones_after_any_sequence_of_changes(dj
 
 
 def apply(action, args, users, articles):
+    if action == "load_flags":
+        call_command("loaddata", "flags", verbosity=0)
+        return
+    if action in ("delete_passage", "delete_article"):
+        article = articles[args[0]]
+        if not Article.objects.filter(pk=article.pk).exists():
+            return
+        if action == "delete_article":
+            article.delete()
+        elif passages := list(article.passages.all()):
+            passages[args[1] % len(passages)].delete()
+        return
     if action == "recategorise":
         shortcut, category = args
         changed = flag(shortcut)
@@ -186,11 +222,13 @@ def apply(action, args, users, articles):
     if user.pk is None:
         return
     article = articles[args[1]]
+    if not Article.objects.filter(pk=article.pk).exists():
+        return
     if action == "flag":
         _, _, position, shortcut, on = args
         review, _ = Review.objects.get_or_create(article=article, reviewer=user)
         passages = list(article.passages.all())
-        if not review.is_submitted:
+        if passages and not review.is_submitted:
             review.set_flag(passages[position % len(passages)], flag(shortcut), on)
     elif action == "submit":
         review, _ = Review.objects.get_or_create(article=article, reviewer=user)

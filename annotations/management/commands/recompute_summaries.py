@@ -5,7 +5,6 @@ from tqdm import tqdm
 from dossier.models import Article
 
 from annotations import summaries
-from annotations.models import Review
 
 SHOWN = 20
 
@@ -26,15 +25,15 @@ class Command(BaseCommand):
         found = 0
         for batch in summaries.batches(ids):
             if check:
-                for article_id, stored, fresh in summaries.differences(batch):
+                with transaction.atomic():
+                    summaries.lock(batch)  # a change in flight would otherwise look like a difference
+                    differences = list(summaries.differences(batch))
+                for article_id, stored, fresh in differences:
                     found += 1
                     if found <= SHOWN:
                         self.stdout.write(f"Article {article_id}: stored {stored}, fresh {fresh}")
             else:
-                with transaction.atomic():
-                    # Wait for reviews being changed right now, so their refresh is not overwritten.
-                    list(Review.objects.select_for_update().filter(article_id__in=batch).values_list("pk"))
-                    summaries.refresh(batch)
+                summaries.refresh(batch)
             progress.update(len(batch))
         progress.close()
         if not check:
