@@ -7,6 +7,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from dossier.models import Article, Passage
 
@@ -49,6 +50,7 @@ class Flag(models.Model):
     active = models.BooleanField(default=True, help_text="Inactive flags stay on old annotations but cannot be added.")
 
     objects = FlagQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "name"]
@@ -82,6 +84,8 @@ class Review(models.Model):
     started_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [
@@ -148,6 +152,8 @@ class Annotation(models.Model):
     end = models.PositiveIntegerField(null=True, blank=True, help_text="End of the flagged words (exclusive).")
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [

@@ -16,6 +16,7 @@ from django.core.validators import URLValidator
 from django.db import DatabaseError, IntegrityError, connections, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from .cleaning import name_key
 from .formats import SUFFIXES, BadInput, clean_name, parse_date, read_drafts, split_names, suffix_of
@@ -273,7 +274,7 @@ def _save(drafts, source_name, user):
     authors = _authors(articles)
     for article, draft in articles:
         article.outlet = outlets.get(draft.outlet)
-    Article.objects.bulk_create([article for article, _ in articles], batch_size=500)
+    bulk_create_with_history([article for article, _ in articles], Article, batch_size=500, default_user=user)
 
     _insert_rows(
         Passage,

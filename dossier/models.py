@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 
 def content_hash(body):
@@ -36,6 +37,7 @@ class Outlet(models.Model):
     notes = models.TextField(blank=True, help_text="Ownership, funding or anything an editor should know.")
 
     objects = OutletManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -51,6 +53,8 @@ class Author(models.Model):
     name = models.CharField(max_length=200, db_index=True, help_text="Full name as bylined.")
     affiliation = models.CharField(max_length=200, blank=True, help_text="Employer or institution, if stated.")
     bio = models.TextField(blank=True, help_text="Biography, e.g. from an 'About the Author' box.")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -98,6 +102,8 @@ class Article(models.Model):
     source_name = models.CharField(max_length=255, blank=True, help_text="File the article was imported from.")
 
     objects = ArticleQuerySet.as_manager()
+    # The text never changes once imported, so the audit trail keeps only the metadata.
+    history = HistoricalRecords(excluded_fields=["body", "original_text"])
 
     class Meta:
         ordering = ["-imported_at", "-id"]

@@ -4,6 +4,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from dossier.models import Article
 from dossier.roles import Role, roles_of
@@ -24,7 +25,7 @@ def test_demo_imports_the_corpus_and_creates_users_whose_passwords_are_printed_o
     passwords = dict(re.findall(r"^\s+(\w+)\s+\w+\s+(\S+)$", out, re.MULTILINE))
     assert set(passwords) == {"admin", "editor", "reviewer1", "reviewer2"}
     for username, password in passwords.items():
-        assert authenticate(username=username, password=password) is not None
+        assert authenticate(RequestFactory().post("/"), username=username, password=password) is not None
     users = {u.username: u for u in get_user_model().objects.all()}
     assert roles_of(users["editor"]) == {Role.EDITOR}
     assert roles_of(users["reviewer1"]) == {Role.REVIEWER}
@@ -41,7 +42,7 @@ def test_demo_can_reset_passwords():
     demo()
     out = demo("--reset-passwords")
     passwords = dict(re.findall(r"^\s+(\w+)\s+\w+\s+(\S+)$", out, re.MULTILINE))
-    assert authenticate(username="reviewer2", password=passwords["reviewer2"]) is not None
+    assert authenticate(RequestFactory().post("/"), username="reviewer2", password=passwords["reviewer2"]) is not None
 
 
 def test_demo_loads_two_reviewers_submitted_reviews_once_and_the_pages_show_their_scores(client):
