@@ -1,10 +1,11 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Annotation, Flag, Review
 
 
 @admin.register(Flag)
-class FlagAdmin(admin.ModelAdmin):
+class FlagAdmin(SimpleHistoryAdmin):
     list_display = ["name", "category", "shortcut", "colour", "order", "active", "guideline"]
     list_editable = ["order", "active"]
     list_filter = ["category", "active"]
@@ -26,7 +27,7 @@ class AnnotationInline(admin.TabularInline):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(SimpleHistoryAdmin):
     list_display = ["article", "reviewer", "status", "started_at", "submitted_at"]
     list_filter = ["status"]
     list_select_related = ["article", "reviewer"]

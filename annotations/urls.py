@@ -10,6 +10,8 @@ urlpatterns = [
     path("", views.CredibilityListView.as_view(), name="articles"),
     path("articles/<int:pk>/summary/", views.article_summary, name="summary"),
     path("articles/<int:pk>/compare/", views.compare, name="compare"),
+    path("articles/<int:pk>/history/", views.history, name="history"),
+    path("articles/<int:pk>/history/<int:history_id>/restore/", views.restore, name="restore"),
     path("outlets/", views.RankingView.as_view(model=Outlet), name="outlets"),
     path("outlets/<int:pk>/", views.outlet_detail, name="outlet"),
     path("authors/", views.RankingView.as_view(model=Author), name="authors"),

@@ -1,4 +1,6 @@
 from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Case, IntegerField, Q, When
 from django.http import HttpResponse, JsonResponse
@@ -10,11 +12,11 @@ from django_tables2 import RequestConfig, SingleTableMixin, SingleTableView
 
 from dossier.models import Article, Author, Outlet
 
-from . import aggregates
+from . import aggregates, audit
 from .access import can_annotate, can_see_every_review, require_annotator, require_score_access, require_workspace_access
 from .filters import CredibilityFilter, QueueFilter
 from .forms import AnnotationForm
-from .models import HEX_COLOUR, Flag, Review, ReviewClosed
+from .models import HEX_COLOUR, Annotation, Flag, Review, ReviewClosed
 from .reports import article_report
 from .summaries import with_summary
 from .tables import CredibilityTable, QueueTable, RankingTable
@@ -188,6 +190,29 @@ def submit(request, pk):
     review.submit()
     messages.success(request, f"Review of “{article.title}” submitted.")
     return redirect("annotations:workspace", article.pk)
+
+
+@require_GET
+def history(request, pk):
+    """Who added, changed or removed which flag on the article, and when; deleted ones can be restored."""
+    require_score_access(request.user)
+    article = get_object_or_404(Article, pk=pk)
+    page = Paginator(audit.annotation_history(article), 100).get_page(request.GET.get("page"))
+    return render(request, "annotations/history.html", {"article": article, "page": page})
+
+
+@require_POST
+def restore(request, pk, history_id):
+    require_score_access(request.user)
+    record = get_object_or_404(Annotation.history.filter(passage__article_id=pk), history_id=history_id)
+    try:
+        annotation = audit.restore(record)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Restored “{annotation.flag}” on ¶{annotation.passage.paragraph + 1}."
+                                  f"{annotation.passage.sentence + 1} for {annotation.review.reviewer}.")
+    return redirect("annotations:history", pk)
 
 
 @require_GET

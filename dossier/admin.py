@@ -3,6 +3,7 @@ from django.db import models
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import ImportForm
 from .importing import FileResult, ImportReport, import_file, too_large
@@ -14,7 +15,7 @@ URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Outlet)
-class OutletAdmin(admin.ModelAdmin):
+class OutletAdmin(SimpleHistoryAdmin):
     formfield_overrides = URL_FIELDS
     list_display = ["name", "kind", "country", "language", "website"]
     list_filter = ["kind", "country", "language"]
@@ -22,7 +23,7 @@ class OutletAdmin(admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(SimpleHistoryAdmin):
     list_display = ["name", "affiliation"]
     search_fields = ["name", "affiliation", "bio"]
 
@@ -46,7 +47,7 @@ class PassageInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(SimpleHistoryAdmin):
     formfield_overrides = URL_FIELDS
     list_display = ["title", "outlet", "language", "published", "word_count", "imported_at"]
     list_filter = ["language", "outlet", "imported_at", "published"]

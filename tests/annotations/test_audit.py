@@ -1,0 +1,109 @@
+"""The audit trail: every change recorded with who and when; editors restore removed annotations."""
+import pytest
+from django.urls import reverse
+
+from annotations.models import Annotation, ArticleSummary, Flag, Review
+from dossier.models import Article
+from factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+def flag(shortcut):
+    return Flag.objects.get(shortcut=shortcut)
+
+
+def annotate(client, article, passage, shortcut, on):
+    url = reverse("annotations:annotate", args=[article.pk])
+    return client.post(url, {"passage": passage.pk, "flag": flag(shortcut).pk, "on": "1" if on else "0"})
+
+
+@pytest.fixture
+def article():
+    return make_article(title="Audited", body="Tanks moved. Analysts say.")
+
+
+def test_flag_changes_through_the_workspace_are_recorded_with_who_and_when(client, reviewer, article):
+    client.force_login(reviewer)
+    passage = article.passages.first()
+    annotate(client, article, passage, "u", True)
+    annotate(client, article, passage, "u", False)
+    records = list(Annotation.history.order_by("history_id"))
+    assert [record.history_type for record in records] == ["+", "-"]
+    assert {record.history_user for record in records} == {reviewer}
+    assert Review.history.filter(history_type="+", history_user=reviewer).exists()
+
+
+def test_metadata_changes_and_imports_are_recorded(admin, article):
+    assert article.history.get().history_type == "+"  # imported in bulk, still recorded
+    article.title = "Renamed"
+    article.save()
+    assert [record.title for record in Article.history.filter(id=article.pk).order_by("history_id")] == [
+        "Audited", "Renamed",
+    ]
+    loaded = flag("l")
+    loaded.category = Flag.Category.UNSOURCED
+    loaded.save()
+    assert Flag.history.filter(id=loaded.pk).latest("history_id").category == "unsourced"
+
+
+def test_editors_see_an_articles_flag_history_and_reviewers_do_not(client, editor, reviewer, article):
+    client.force_login(reviewer)
+    passage = article.passages.first()
+    annotate(client, article, passage, "v", True)
+    assert client.get(reverse("annotations:history", args=[article.pk])).status_code == 403
+    client.force_login(editor)
+    content = client.get(reverse("annotations:history", args=[article.pk])).content.decode()
+    assert "Vague attribution" in content and "rita" in content and "added" in content
+
+
+def test_an_editor_restores_a_removed_annotation_and_the_summary_follows(client, editor, reviewer, article):
+    review = Review.objects.create(article=article, reviewer=reviewer)
+    passage = article.passages.first()
+    review.set_flag(passage, flag("u"), True, note="No source")
+    review.set_flag(passage, flag("u"), False)
+    review.submit()
+    assert ArticleSummary.objects.get(article=article).unsourced_chars == 0
+    removed = Annotation.history.get(history_type="-")
+
+    client.force_login(editor)
+    page = client.get(reverse("annotations:history", args=[article.pk])).content.decode()
+    restore_url = reverse("annotations:restore", args=[article.pk, removed.history_id])
+    assert restore_url in page
+    response = client.post(restore_url, follow=True)
+    assert "Restored “Unsourced claim”" in response.content.decode()
+    annotation = Annotation.objects.get()
+    assert annotation.note == "No source" and annotation.review == review
+    assert ArticleSummary.objects.get(article=article).unsourced_chars == 12
+    assert Annotation.history.latest("history_id").history_user == editor
+
+    response = client.post(restore_url, follow=True)  # twice: refused, nothing duplicated
+    assert "put this flag on the passage again" in response.content.decode()
+    assert Annotation.objects.count() == 1
+
+
+def test_restoring_needs_an_editor_a_post_and_a_removal_record_of_this_article(client, editor, reviewer, article):
+    review = Review.objects.create(article=article, reviewer=reviewer)
+    review.set_flag(article.passages.first(), flag("o"), True)
+    added = Annotation.history.get(history_type="+")
+    url = reverse("annotations:restore", args=[article.pk, added.history_id])
+    client.force_login(reviewer)
+    assert client.post(url).status_code == 403
+    client.force_login(editor)
+    assert client.get(url).status_code == 405
+    assert "Only a removed annotation can be restored." in client.post(url, follow=True).content.decode()
+    other = make_article(body="Elsewhere entirely.")
+    assert client.post(reverse("annotations:restore", args=[other.pk, added.history_id])).status_code == 404
+
+
+def test_an_annotation_whose_review_was_deleted_cannot_be_restored(client, editor, reviewer, article):
+    review = Review.objects.create(article=article, reviewer=reviewer)
+    review.set_flag(article.passages.first(), flag("o"), True)
+    review.delete()
+    removed = Annotation.history.get(history_type="-")
+    client.force_login(editor)
+    page = client.get(reverse("annotations:history", args=[article.pk])).content.decode()
+    assert "deleted review" in page and "Restore</button>" not in page
+    response = client.post(reverse("annotations:restore", args=[article.pk, removed.history_id]), follow=True)
+    assert "Its review has been deleted" in response.content.decode()
+    assert not Annotation.objects.exists()

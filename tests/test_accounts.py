@@ -1,0 +1,101 @@
+"""Logins, lockout, sessions and error pages."""
+import pytest
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import path, reverse
+
+pytestmark = pytest.mark.django_db
+LOGIN = reverse("login")
+PASSWORD = "correct horse battery"
+
+
+def log_in(client, username, password=PASSWORD):
+    return client.post(LOGIN, {"username": username, "password": password})
+
+
+def test_five_failed_logins_lock_the_username_with_a_message_that_does_not_reveal_the_account(client, reviewer):
+    for _ in range(4):
+        assert log_in(client, "rita", "wrong").status_code == 200
+    assert log_in(client, "rita", "wrong").status_code == 429  # the fifth failure locks
+    locked = log_in(client, "rita")  # even the right password now waits
+    assert locked.status_code == 429
+    assert "Too many failed logins" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+
+    for _ in range(5):
+        log_in(client, "nobody-by-this-name", "wrong")
+    unknown = log_in(client, "nobody-by-this-name", "wrong")
+    assert unknown.status_code == 429
+    assert unknown.content.decode() == locked.content.decode()
+
+
+def test_a_successful_login_resets_the_failure_count(client, reviewer):
+    for _ in range(4):
+        log_in(client, "rita", "wrong")
+    assert log_in(client, "rita").status_code == 302
+    client.post(reverse("logout"))
+    for _ in range(4):
+        log_in(client, "rita", "wrong")
+    assert log_in(client, "rita").status_code == 302
+
+
+def test_the_session_key_changes_at_login(client, reviewer):
+    client.get(LOGIN)
+    client.session.save()
+    before = client.session.session_key
+    log_in(client, "rita")
+    assert client.session.session_key != before and client.session["_auth_user_id"] == str(reviewer.pk)
+
+
+def test_logout_ends_the_session_on_the_server(client, reviewer):
+    log_in(client, "rita")
+    stolen = Client()
+    stolen.cookies["sessionid"] = client.cookies["sessionid"].value
+    assert stolen.get(reverse("annotations:queue")).status_code == 200
+    client.post(reverse("logout"))
+    assert stolen.get(reverse("annotations:queue")).status_code == 302
+
+
+def test_deactivating_a_user_ends_their_sessions(client, reviewer):
+    log_in(client, "rita")
+    reviewer.is_active = False
+    reviewer.save()
+    response = client.get(reverse("annotations:queue"))
+    assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+
+
+def test_password_validators_refuse_weak_passwords(reviewer):
+    for weak in ("short", "password", "12345678901"):
+        with pytest.raises(ValidationError):
+            validate_password(weak, reviewer)
+    validate_password("a long and unusual sentence", reviewer)
+
+
+def explode(request):
+    raise RuntimeError("secret detail from the database layer")
+
+
+urlpatterns = [path("explode/", explode)]
+
+
+def test_error_pages_never_show_a_traceback(client, reviewer, settings):
+    settings.ROOT_URLCONF = __name__
+    settings.DEBUG = False
+    client.raise_request_exception = False
+    client.force_login(reviewer)
+    response = client.get("/explode/")
+    content = response.content.decode()
+    assert response.status_code == 500
+    assert "Something went wrong" in content
+    assert "Traceback" not in content and "secret detail" not in content
+
+
+def test_not_found_and_forbidden_pages_explain_themselves(client, reviewer, outsider):
+    client.force_login(reviewer)
+    missing = client.get("/no/such/page/")
+    assert missing.status_code == 404 and "There is nothing at this address" in missing.content.decode()
+    client.force_login(outsider)
+    forbidden = client.get(reverse("annotations:outlets"))
+    assert forbidden.status_code == 403
+    assert "Only editors and admins can see credibility scores." in forbidden.content.decode()
