@@ -1,11 +1,12 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from dossier.admin import AuditedAdmin
 
 from .models import Annotation, Flag, Review
 
 
 @admin.register(Flag)
-class FlagAdmin(SimpleHistoryAdmin):
+class FlagAdmin(AuditedAdmin):
     list_display = ["name", "category", "shortcut", "colour", "order", "active", "guideline"]
     list_editable = ["order", "active"]
     list_filter = ["category", "active"]
@@ -27,7 +28,7 @@ class AnnotationInline(admin.TabularInline):
 
 
 @admin.register(Review)
-class ReviewAdmin(SimpleHistoryAdmin):
+class ReviewAdmin(AuditedAdmin):
     list_display = ["article", "reviewer", "status", "started_at", "submitted_at"]
     list_filter = ["status"]
     list_select_related = ["article", "reviewer"]

@@ -1,4 +1,7 @@
-"""The audit trail of an article's annotations (django-simple-history), and restoring deleted ones."""
+"""The audit trail of an article's annotations (django-simple-history), and restoring removed ones.
+
+A removed flag comes back only into a review in progress: a submitted review is final.
+"""
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -41,6 +44,7 @@ def annotation_history(article):
             flag=flags[record.flag_id],
             restorable=record.history_type == "-"
             and record.review_id in reviews
+            and not reviews[record.review_id].is_submitted
             and (record.review_id, record.passage_id, record.flag_id) not in current,
         )
         for record in records
@@ -53,8 +57,11 @@ def restore(record):
     if record.history_type != "-":
         raise ValidationError("Only a removed annotation can be restored.")
     key = {"review_id": record.review_id, "passage_id": record.passage_id, "flag_id": record.flag_id}
-    if not Review.objects.filter(pk=record.review_id).exists():
+    review = Review.objects.filter(pk=record.review_id).first()
+    if review is None:
         raise ValidationError("Its review has been deleted, so the annotation cannot come back.")
+    if review.is_submitted:
+        raise ValidationError("Its review is submitted: the reviewer's flags are final.")
     if Annotation.objects.filter(**key).exists():
         raise ValidationError("The reviewer has put this flag on the passage again since.")
     annotation = record.instance

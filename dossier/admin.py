@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
-from django.db import models
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
@@ -10,12 +12,23 @@ from .importing import FileResult, ImportReport, import_file, too_large
 from .models import Article, Author, Outlet, Passage
 
 
+class AuditedAdmin(SimpleHistoryAdmin):
+    """Shows each object's audit trail. The trail is a record, not an undo button: the history
+    pages never save (django-simple-history's would, for anyone who may view the object).
+    """
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied("The history of a record cannot be written to.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
 # Editors type "example.com"; store it as https, as Django 6 will by default.
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Outlet)
-class OutletAdmin(SimpleHistoryAdmin):
+class OutletAdmin(AuditedAdmin):
     formfield_overrides = URL_FIELDS
     list_display = ["name", "kind", "country", "language", "website"]
     list_filter = ["kind", "country", "language"]
@@ -23,7 +36,7 @@ class OutletAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(SimpleHistoryAdmin):
+class AuthorAdmin(AuditedAdmin):
     list_display = ["name", "affiliation"]
     search_fields = ["name", "affiliation", "bio"]
 
@@ -47,7 +60,7 @@ class PassageInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(SimpleHistoryAdmin):
+class ArticleAdmin(AuditedAdmin):
     formfield_overrides = URL_FIELDS
     list_display = ["title", "outlet", "language", "published", "word_count", "imported_at"]
     list_filter = ["language", "outlet", "imported_at", "published"]
@@ -98,3 +111,35 @@ class ArticleAdmin(SimpleHistoryAdmin):
         }
         return TemplateResponse(request, "admin/dossier/article/import.html", context)
 
+
+
+class RoleSafeUserAdmin(UserAdmin):
+    """Admins manage accounts and their roles; only a superuser grants superuser status or single
+    permissions, or touches a superuser's account.
+    """
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return fields if request.user.is_superuser else (*fields, "is_superuser", "user_permissions")
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj) and super().has_delete_permission(request, obj)
+
+
+class RoleSafeGroupAdmin(GroupAdmin):
+    """The roles' permissions are set by migrations; only a superuser changes them."""
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return fields if request.user.is_superuser else (*fields, "permissions")
+
+
+admin.site.unregister(User)
+admin.site.register(User, RoleSafeUserAdmin)
+admin.site.unregister(Group)
+admin.site.register(Group, RoleSafeGroupAdmin)

@@ -1,4 +1,5 @@
 """The three roles people play in Dossier, kept as auth groups."""
+from django.core.exceptions import PermissionDenied
 from django.db import models
 
 
@@ -24,6 +25,12 @@ def roles_of(user):
 
 def has_role(user, role):
     return role in roles_of(user)
+
+
+def require_a_role(user):
+    """Deny by default: a signed-in account that holds no role sees nothing yet."""
+    if not roles_of(user):
+        raise PermissionDenied("Your account has no role yet: ask an admin to make you a reviewer, editor or admin.")
 
 
 def roles(request):

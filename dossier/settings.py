@@ -172,6 +172,9 @@ STORAGES = {
     },
 }
 
+# The audit trail is a record, not an undo button: the admin's history pages only show.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 # Over TLS (production): cookies only over https, HSTS, and plain http redirected.
 HTTPS = env_flag("HTTPS", default=not DEBUG)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT = HTTPS

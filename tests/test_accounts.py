@@ -99,3 +99,20 @@ def test_not_found_and_forbidden_pages_explain_themselves(client, reviewer, outs
     forbidden = client.get(reverse("annotations:outlets"))
     assert forbidden.status_code == 403
     assert "Only editors and admins can see credibility scores." in forbidden.content.decode()
+
+
+def test_admins_manage_roles_but_cannot_make_anyone_a_superuser_or_touch_a_superuser(client, admin, reviewer,
+                                                                                       django_user_model):
+    from django.contrib.auth.models import Group
+
+    client.force_login(admin)
+    url = reverse("admin:auth_user_change", args=[reviewer.pk])
+    form = client.get(url).context["adminform"].form
+    assert "is_superuser" not in form.fields and "user_permissions" not in form.fields
+    assert "groups" in form.fields
+    boss = django_user_model.objects.create_superuser("boss", password="x")
+    assert client.get(reverse("admin:auth_user_change", args=[boss.pk])).context["has_change_permission"] is False
+    assert client.post(reverse("admin:auth_user_delete", args=[boss.pk]), {"post": "yes"}).status_code == 403
+    group = Group.objects.get(name="Admin")
+    group_form = client.get(reverse("admin:auth_group_change", args=[group.pk])).context["adminform"].form
+    assert "permissions" not in group_form.fields

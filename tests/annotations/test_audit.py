@@ -57,13 +57,11 @@ def test_editors_see_an_articles_flag_history_and_reviewers_do_not(client, edito
     assert "Vague attribution" in content and "rita" in content and "added" in content
 
 
-def test_an_editor_restores_a_removed_annotation_and_the_summary_follows(client, editor, reviewer, article):
+def test_an_editor_restores_a_removed_annotation_and_it_counts_once_submitted(client, editor, reviewer, article):
     review = Review.objects.create(article=article, reviewer=reviewer)
     passage = article.passages.first()
     review.set_flag(passage, flag("u"), True, note="No source")
     review.set_flag(passage, flag("u"), False)
-    review.submit()
-    assert ArticleSummary.objects.get(article=article).unsourced_chars == 0
     removed = Annotation.history.get(history_type="-")
 
     client.force_login(editor)
@@ -74,10 +72,36 @@ def test_an_editor_restores_a_removed_annotation_and_the_summary_follows(client,
     assert "Restored “Unsourced claim”" in response.content.decode()
     annotation = Annotation.objects.get()
     assert annotation.note == "No source" and annotation.review == review
-    assert ArticleSummary.objects.get(article=article).unsourced_chars == 12
     assert Annotation.history.latest("history_id").history_user == editor
+    review.submit()
+    assert ArticleSummary.objects.get(article=article).unsourced_chars == 12
 
     response = client.post(restore_url, follow=True)  # twice: refused, nothing duplicated
+    assert "Its review is submitted" in response.content.decode()
+    assert Annotation.objects.count() == 1
+
+
+def test_a_flag_removed_before_submitting_stays_removed_once_the_review_is_final(client, editor, reviewer, article):
+    review = Review.objects.create(article=article, reviewer=reviewer)
+    review.set_flag(article.passages.first(), flag("u"), True)
+    review.set_flag(article.passages.first(), flag("u"), False)
+    review.submit()
+    removed = Annotation.history.get(history_type="-")
+    client.force_login(editor)
+    page = client.get(reverse("annotations:history", args=[article.pk])).content.decode()
+    assert "Restore</button>" not in page
+    client.post(reverse("annotations:restore", args=[article.pk, removed.history_id]))
+    assert not Annotation.objects.exists()
+
+
+def test_a_flag_put_back_by_the_reviewer_cannot_be_restored_twice(client, editor, reviewer, article):
+    review = Review.objects.create(article=article, reviewer=reviewer)
+    review.set_flag(article.passages.first(), flag("u"), True)
+    review.set_flag(article.passages.first(), flag("u"), False)
+    review.set_flag(article.passages.first(), flag("u"), True)
+    removed = Annotation.history.get(history_type="-")
+    client.force_login(editor)
+    response = client.post(reverse("annotations:restore", args=[article.pk, removed.history_id]), follow=True)
     assert "put this flag on the passage again" in response.content.decode()
     assert Annotation.objects.count() == 1
 
