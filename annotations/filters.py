@@ -1,9 +1,10 @@
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef
+from django_filters.fields import RangeField
 
-from dossier.filters import ArticleFilter
-from dossier.models import Article
+from dossier.filters import ArticleFilter, longest
+from dossier.models import Article, Author
 
 from .models import Annotation, ArticleSummary, Flag, Review
 
@@ -28,8 +29,18 @@ class QueueFilter(ArticleFilter):
         return queryset.filter(review_status=value)
 
 
+class PercentRangeField(RangeField):
+    """Two numbers from 0 to 100: a huge one ("1e999999999") would overflow the division by 100."""
+
+    def __init__(self, *args, **kwargs):
+        percent = {"min_value": 0, "max_value": 100}
+        super().__init__((forms.DecimalField(**percent), forms.DecimalField(**percent)), *args, **kwargs)
+
+
 class PercentRangeFilter(django_filters.RangeFilter):
     """A share range typed in percent (0–100), compared with the stored fraction."""
+
+    field_class = PercentRangeField
 
     def __init__(self, *args, **kwargs):
         number = {"type": "number", "min": 0, "max": 100, "step": "any", "size": 4}
@@ -46,7 +57,8 @@ class CredibilityFilter(ArticleFilter):
     """The editors' article filters, for summaries.with_summary(): every parameter names one field."""
 
     author = django_filters.CharFilter(
-        label="Author", method="filter_author", widget=forms.TextInput(attrs={"placeholder": "Name contains"})
+        label="Author", method="filter_author", max_length=longest(Author, "name"),
+        widget=forms.TextInput(attrs={"placeholder": "Name contains"}),
     )
     published = django_filters.DateFromToRangeFilter(
         label="Published (from–to)", widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"})

@@ -17,6 +17,22 @@ class AuditedAdmin(SimpleHistoryAdmin):
     pages never save (django-simple-history's would, for anyone who may view the object).
     """
 
+    MAX_SEARCH = 200
+
+    def get_search_results(self, request, queryset, search_term):
+        # SQLite refuses very long LIKE patterns; no real search needs more than this.
+        if len(search_term) > self.MAX_SEARCH:
+            messages.error(request, f"Search for at most {self.MAX_SEARCH} characters.")
+            return queryset.none(), False
+        return super().get_search_results(request, queryset, search_term)
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # Date-part lookups in the URL (?imported_at__year=99999999999999) overflow inside Django;
+        # the list filters only ever use ranges.
+        if lookup.rsplit("__", 1)[-1] in {"year", "iso_year", "quarter", "month", "week", "day"}:
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":
             raise PermissionDenied("The history of a record cannot be written to.")
@@ -67,7 +83,6 @@ class ArticleAdmin(AuditedAdmin):
     list_select_related = ["outlet"]
     search_fields = ["title", "outlet__name", "authors__name", "url"]
     autocomplete_fields = ["authors"]
-    date_hierarchy = "imported_at"
     readonly_fields = ["body", "original_text", "word_count", "content_hash", "imported_by", "imported_at", "source_name"]
     fieldsets = [
         (None, {"fields": ["title", "outlet", "authors", "url", "published", "language"]}),
@@ -90,7 +105,8 @@ class ArticleAdmin(AuditedAdmin):
         if not request.user.has_perm("dossier.import_article"):
             raise PermissionDenied
         report = None
-        form = ImportForm(request.POST or None, request.FILES or None)
+        # Bound on every POST, even one without fields, so that it says the files are missing.
+        form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
         if request.method == "POST" and form.is_valid():
             report = ImportReport()
             metadata, limit = form.metadata(), form.max_bytes

@@ -4,14 +4,22 @@ from django import forms
 from .models import Article, Outlet
 
 
+def longest(model, field):
+    """The longest text a filter on this field accepts: a longer one cannot match a stored value."""
+    return model._meta.get_field(field).max_length
+
+
+# Every text filter is bounded: an unbounded one lets a URL send a LIKE pattern that
+# SQLite refuses ("pattern too complex", over 50,000 bytes) and the page fails.
 class ArticleFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        field_name="title", lookup_expr="icontains", label="Title contains",
+        field_name="title", lookup_expr="icontains", label="Title contains", max_length=longest(Article, "title"),
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Search titles", "accesskey": "f"}),
     )
     outlet = django_filters.ModelChoiceFilter(queryset=Outlet.objects.only("name"), empty_label="All outlets")
     language = django_filters.CharFilter(
-        lookup_expr="iexact", label="Language", widget=forms.TextInput(attrs={"placeholder": "e.g. en", "size": 6}),
+        lookup_expr="iexact", label="Language", max_length=longest(Article, "language"),
+        widget=forms.TextInput(attrs={"placeholder": "e.g. en", "size": 6}),
     )
 
     class Meta:

@@ -6,6 +6,7 @@ each file in its own transaction with its passages (segmenting.py). A bad file
 leaves nothing behind; duplicates (same content hash) are reported and skipped.
 """
 import json
+import re
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -25,6 +26,7 @@ from .segmenting import segment
 
 _HASH_BATCH = 500  # stays under SQLite's limit on query parameters
 _validate_url = URLValidator(schemes=["http", "https"])
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,9 @@ class FileResult:
     duplicates: list[str] = field(default_factory=list)  # titles
     error: str = ""
 
+    def __post_init__(self):
+        self.name = readable_name(self.name)
+
     @property
     def failed(self):
         return bool(self.error)
@@ -131,11 +136,16 @@ def load_manifest(path):
 def find_files(paths):
     """Expand files and folders (recursively) into (path, error) pairs; unsupported or missing paths carry an error."""
     for path in map(Path, paths):
-        if path.is_dir():
+        try:
+            is_dir, is_file = path.is_dir(), path.is_file()
+        except OSError as error:  # a name too long for the file system, say
+            yield path, f"cannot be read ({error.strerror})"
+            continue
+        if is_dir:
             for child in sorted(path.rglob("*")):
                 if child.is_file() and suffix_of(child.name):
                     yield child, ""
-        elif path.is_file():
+        elif is_file:
             yield path, "" if suffix_of(path.name) else f"unsupported file type; expected one of {', '.join(SUFFIXES)}"
         else:
             yield path, "no such file or folder"
@@ -169,6 +179,15 @@ def _import_path(path, metadata, user):
     return import_file(path.name, data, metadata, user, label=str(path))
 
 
+def readable_name(name):
+    """A file name as text that can be saved and printed.
+
+    On Linux a name may hold bytes that are not UTF-8; Python carries them as lone
+    surrogates, which no database or terminal accepts. Each becomes U+FFFD.
+    """
+    return _SURROGATE.sub("\ufffd", name)
+
+
 def too_large(size, limit):
     return f"the file is {filesizeformat(size)}, over the {filesizeformat(limit)} limit for one file"
 
@@ -176,6 +195,7 @@ def too_large(size, limit):
 def import_file(name, data, metadata=Metadata(), user=None, label=None):
     """Import one file's bytes in one transaction: all its new articles, or nothing."""
     result = FileResult(label or name)
+    name = readable_name(name)
     try:
         drafts = [_apply(draft, metadata) for draft in read_drafts(name, data)]
         for draft in drafts:

@@ -12,6 +12,20 @@ class BoundedTable(tables.Table):
         per_page = min(max(int(per_page or 50), 1), self.MAX_PER_PAGE)
         return super().paginate(paginator_class, per_page, page, *args, **kwargs)
 
+    @property
+    def order_by(self):
+        return self._order_by
+
+    @order_by.setter
+    def order_by(self, value):
+        """Sort by the named columns; names of no column are dropped ("?sort=reviewer__password").
+
+        When nothing is left the table keeps its default sort, as if no sort was asked for.
+        """
+        tables.Table.order_by.fset(self, value)
+        if value and not self._order_by and self._meta.order_by:
+            tables.Table.order_by.fset(self, self._meta.order_by)
+
 
 # Every sort ends on the id, so rows with equal values (a whole import shares one
 # imported_at) keep one order across pages.

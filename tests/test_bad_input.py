@@ -1,0 +1,773 @@
+"""Hostile input on every list page, the admin import, the import command and the annotate endpoint.
+
+Each case gets its clear error or simply works: never a 500, never half-saved rows, and no
+sort or filter parameter ever reaches a related field (checked on the SQL itself).
+Cases the ordinary import and view tests already cover are not repeated here.
+"""
+import os
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from annotations.models import Annotation, Flag, Review
+from dossier.models import Article, Author, Outlet, Passage
+from dossier.tables import BoundedTable
+from factories import make_article, make_review
+
+pytestmark = pytest.mark.django_db
+
+IMPORT = reverse("admin:dossier_article_import")
+BOUNDARY = "----dossier-test-boundary"
+MULTIPART = f"multipart/form-data; boundary={BOUNDARY}"
+STORY = b"Border talks resume\n\nThe ministers met on Monday. They agreed to meet again."
+
+
+@pytest.fixture(autouse=True)
+def errors_become_responses(client):
+    """A crash shows as the 500 a visitor would get, so every test can assert it never happens."""
+    client.raise_request_exception = False
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Five users per test; the real hasher would make this file take minutes.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def counts():
+    return Article.objects.count(), Passage.objects.count(), Review.objects.count(), Annotation.objects.count()
+
+
+# --- Sort and filter parameters on the list pages ----------------------------------------------
+
+@pytest.fixture
+def corpus(reviewer, other_reviewer):
+    """Two scored articles from two outlets, one outlet with private notes; the outlets and an author."""
+    first = make_article(title="Border talks", outlet="Daily Example", authors=["Jane Doe"], published="2024-01-02",
+                         language="en", body="The ministers met. They agreed.")
+    second = make_article(title="Harbour strike", outlet="Weekly Example", authors=["John Roe"], language="tr",
+                          body="Workers walked out. The port closed.")
+    Outlet.objects.filter(name="Daily Example").update(notes="secret ownership notes")
+    make_review(first, reviewer, {0: "a", 1: "u"})
+    make_review(first, other_reviewer, {0: "a", 1: "o"})
+    make_review(second, reviewer, {0: "o"}, submit=False)
+    return {"outlet": Outlet.objects.get(name="Daily Example"), "author": Author.objects.get(name="Jane Doe")}
+
+
+# (url name, who opens it, the corpus object in the url)
+PAGES = {
+    "editors' articles": ("annotations:articles", "editor", None),
+    "reviewer queue": ("annotations:queue", "reviewer", None),
+    "outlets": ("annotations:outlets", "editor", None),
+    "authors": ("annotations:authors", "editor", None),
+    "outlet page": ("annotations:outlet", "editor", "outlet"),
+    "author page": ("annotations:author", "editor", "author"),
+}
+
+REACHING = [
+    {"sort": "reviewer__password"},
+    {"sort": "summary__article__imported_by__password"},
+    {"sort": "-imported_by__password"},
+    {"sort": "imported_by"},
+    {"sort": ["reviewer__password", "outlet__notes"]},
+    {"outlet__notes__startswith": "secret"},
+    {"outlet__notes": "secret ownership notes"},
+    {"imported_by__password__startswith": "pbkdf2"},
+    {"imported_by__username": "ada"},
+    {"reviews__reviewer__password__isnull": "false"},
+    {"q__regex": "(a+)+$", "title__iregex": ".*"},
+    {"order_by": "imported_by__password", "ordering": "-password", "o": "1"},
+    {"id__in": "1,2", "pk__gt": "0", "status__in": "reviewed"},
+    {"name__startswith": "Weekly"},
+]
+
+# What a sort or filter reaching another table would leave in the SQL: that table, or a column
+# of it in a join, WHERE or ORDER BY. (The outlets page groups by the outlet's own notes column.)
+FOREIGN = ['"password"', '"auth_user"', '"username"', '"last_login"']
+PRIVATE = ['"notes"', '"imported_by_id"']
+GROUP_BY = re.compile(r' GROUP BY (?:"\w+"\."\w+"(?:, )?)+')
+
+
+def open_page(client, request, page, params=None, **extra):
+    name, who, subject = PAGES[page]
+    client.force_login(request.getfixturevalue(who))
+    args = [request.getfixturevalue("corpus")[subject].pk] if subject else []
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse(name, args=args), params or {}, **extra)
+    return response, [query["sql"] for query in queries]
+
+
+def is_own_user_load(sql):
+    """The session's user, loaded by its id: the one query allowed to touch auth_user."""
+    _, _, rest = sql.partition(" FROM ")
+    return re.fullmatch(r'"auth_user" WHERE "auth_user"\."id" = \S+ LIMIT 21', rest) is not None
+
+
+def assert_nothing_private_reached(queries):
+    for sql in queries:
+        if is_own_user_load(sql):
+            continue
+        for column in FOREIGN:
+            assert column not in sql, f"{column} reached by: {sql}"
+        _, _, rest = sql.partition(" FROM ")  # joins, WHERE, ORDER BY (and every subquery)
+        rest = GROUP_BY.sub(" ", rest)
+        for column in PRIVATE:
+            assert column not in rest, f"{column} reached by: {sql}"
+
+
+def rows(response):
+    return [row.record.pk for row in response.context["table"].paginated_rows]
+
+
+def order(response):
+    return tuple(response.context["table"].order_by or ())
+
+
+def ids(params):
+    return "&".join(f"{key}={value}"[:40] for key, value in params.items())
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_sort_and_filter_parameters_that_name_related_fields_change_nothing_and_reach_no_related_column(
+    client, request, corpus, page
+):
+    plain, _ = open_page(client, request, page)
+    assert rows(plain), "the page should list something, or the comparisons prove nothing"
+    for params in REACHING:
+        response, queries = open_page(client, request, page, params)
+
+        assert response.status_code == 200, params
+        assert (rows(response), order(response)) == (rows(plain), order(plain)), params
+        assert_nothing_private_reached(queries)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_sort_mixing_a_real_column_with_a_related_field_keeps_only_the_real_column(client, request, corpus, page):
+    column = "name" if page in ("outlets", "authors") else "title"
+    response, queries = open_page(client, request, page, {"sort": ["-reviewer__password", f"-{column}", "imported_by"]})
+
+    assert response.status_code == 200
+    assert order(response) == (f"-{column}",)
+    assert_nothing_private_reached(queries)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_the_plain_list_pages_touch_no_private_column_either(client, request, corpus, page):
+    response, queries = open_page(client, request, page)
+    assert response.status_code == 200
+    assert_nothing_private_reached(queries)
+
+
+PAGING = [
+    {"page": "-1"}, {"page": "0"}, {"page": "NaN"}, {"page": "inf"}, {"page": "1e9"}, {"page": "9" * 30},
+    {"page": "9" * 5000}, {"page": "1.5"}, {"page": ["1", "2", "99"]},
+    {"per_page": "-5"}, {"per_page": "0"}, {"per_page": "NaN"}, {"per_page": "9" * 30}, {"per_page": "-" + "9" * 30},
+    {"sort": "x" * 100_000}, {"sort": ""}, {"sort": "-"}, {"sort": "--title"}, {"sort": ","},
+    {"sort": ["title", "-title", "title"]}, {"sort": "\x00"}, {"sort": "title,-title"},
+]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_numbers_page_sizes_and_sorts_out_of_range_still_show_a_bounded_page(client, request, corpus, page):
+    for params in PAGING:
+        response, queries = open_page(client, request, page, params)
+
+        assert response.status_code == 200, params
+        table = response.context["table"]
+        assert 1 <= table.paginator.per_page <= BoundedTable.MAX_PER_PAGE, params
+        assert 1 <= table.page.number <= table.paginator.num_pages, params
+        assert rows(response), params  # the first page or the last one, never an empty one
+        assert_nothing_private_reached(queries)
+
+
+# The filters' own parameters with values no form should send.
+FILTER_VALUES = [
+    ({"q": "a" * 60_000}, "at most 500 characters"),
+    ({"q": "%_" * 30_000}, "at most 500 characters"),
+    ({"language": "c" * 60_000}, "at most 16 characters"),
+    ({"author": "b" * 60_000}, "at most 200 characters"),
+    ({"q": "\x00"}, "Null characters are not allowed"),
+    ({"author": "Jane\x00"}, "Null characters are not allowed"),
+    ({"outlet": "9" * 30}, "Select a valid choice"),
+    ({"outlet": "-1"}, "Select a valid choice"),
+    ({"outlet": "1.5"}, "Select a valid choice"),
+    ({"outlet": "NaN"}, "Select a valid choice"),
+    ({"flag": "9" * 5000}, "Select a valid choice"),
+    ({"status": "bogus"}, "Select a valid choice"),
+    ({"sourced_fact_share_min": "NaN"}, "Enter a number"),
+    ({"sourced_fact_share_min": "inf"}, "Enter a number"),
+    ({"unsourced_share_max": "-Infinity"}, "Enter a number"),
+    ({"opinion_share_min": "1e999999999"}, "less than or equal to 100"),
+    ({"opinion_share_max": "9" * 5000}, "less than or equal to 100"),
+    ({"sourced_fact_share_min": "-1e999999999"}, "greater than or equal to 0"),
+    ({"published_after": "99999-01-01"}, "Enter a valid date"),
+]
+
+
+def test_hostile_filter_values_on_the_editors_table_are_reported_and_match_nothing(client, request, corpus):
+    for params, message in FILTER_VALUES:
+        response, queries = open_page(client, request, "editors' articles", params)
+
+        assert response.status_code == 200, params
+        assert message in response.content.decode(), params
+        assert rows(response) == [], params
+        assert_nothing_private_reached(queries)
+
+
+def test_hostile_filter_values_on_the_reviewer_queue_match_nothing(client, request, corpus):
+    for params in [{"q": "a" * 60_000}, {"q": "%_" * 30_000}, {"language": "c" * 60_000}, {"q": "\x00"},
+                   {"outlet": "9" * 30}, {"status": "bogus"}, {"status": "\x00"}]:
+        response, queries = open_page(client, request, "reviewer queue", params)
+
+        assert response.status_code == 200, params
+        assert rows(response) == [], params
+        assert_nothing_private_reached(queries)
+
+
+def test_the_widest_filter_values_still_work(client, request, corpus):
+    params = {
+        "published_after": "0001-01-01", "published_before": "9999-12-31", "sourced_fact_share_min": "0",
+        "sourced_fact_share_max": "100", "q": "Border", "language": "EN", "author": "jane",
+    }
+    response, _ = open_page(client, request, "editors' articles", params)
+
+    assert response.status_code == 200
+    assert [row.record.title for row in response.context["table"].paginated_rows] == ["Border talks"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_repeated_filter_parameters_use_one_value(client, request, corpus, page):
+    response, queries = open_page(client, request, page, {"q": ["Harbour", "Border"], "language": ["tr", "en"]})
+
+    assert response.status_code == 200
+    if page in ("editors' articles", "reviewer queue"):
+        assert [row.record.title for row in response.context["table"].paginated_rows] == ["Border talks"]
+    assert_nothing_private_reached(queries)
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize(
+    ("query_string", "searched"),
+    [
+        ("q=%FF%FE%FD&sort=%C3%28&page=%E2%82", "\ufffd\ufffd\ufffd"),  # percent-encoded: replaced
+        # Raw bytes (the WSGI server passes them on as latin-1): Django reads them as latin-1.
+        ("q=\xff\xfe\xfd&sort=\xc3\x28&author=\xed\xa0\x80", "\xff\xfe\xfd"),
+    ],
+    ids=["percent-encoded", "raw bytes"],
+)
+def test_invalid_utf8_in_the_query_string_is_read_as_text_not_a_crash(
+    client, request, corpus, page, query_string, searched
+):
+    response, queries = open_page(client, request, page, QUERY_STRING=query_string)
+
+    assert response.status_code == 200
+    if page in ("editors' articles", "reviewer queue"):
+        assert f'value="{searched}"' in response.content.decode()  # the search box shows what came
+        assert rows(response) == []
+    assert_nothing_private_reached(queries)
+
+
+def test_a_query_string_with_thousands_of_parameters_is_refused(client, editor, corpus):
+    client.force_login(editor)
+    response = client.get(reverse("annotations:articles") + "?" + "&".join(f"p{n}=1" for n in range(2000)))
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "show",
+    ["reviewer__password", "disagreements\x00", "x" * 100_000, "\xff", ["disagreements", "all"], "DISAGREEMENTS"],
+    ids=["related", "nul", "huge", "latin-1", "repeated", "upper case"],
+)
+def test_compare_page_shows_every_passage_for_any_other_show_value(client, editor, corpus, show):
+    article = Article.objects.get(title="Border talks")
+    url = reverse("annotations:compare", args=[article.pk])
+    client.force_login(editor)
+    plain = client.get(url)
+    with CaptureQueriesContext(connection) as hostile:
+        response = client.get(url, {"show": show, "sort": "reviewer__password", "reviewer__password__gt": ""})
+    with CaptureQueriesContext(connection) as clean:
+        client.get(url)
+
+    assert response.status_code == 200
+    assert not response.context["only_disagreements"]
+    assert len(response.context["rows"]) == len(plain.context["rows"]) == article.passages.count()
+    # Whatever `show` says, the page asks the database exactly what a plain visit asks
+    # (but for the session lookup, which carries the time).
+    assert sql_without_session(hostile) == sql_without_session(clean)
+    for query in hostile:
+        _, _, rest = query["sql"].partition(" FROM ")
+        assert '"password"' not in rest
+
+
+def sql_without_session(queries):
+    return [query["sql"] for query in queries if '"django_session"' not in query["sql"]]
+
+
+def test_compare_page_with_disagreements_only_still_works(client, editor, corpus):
+    article = Article.objects.get(title="Border talks")
+    client.force_login(editor)
+    response = client.get(reverse("annotations:compare", args=[article.pk]), {"show": "disagreements"})
+    assert response.status_code == 200
+    assert response.context["only_disagreements"]
+    assert len(response.context["rows"]) == 1  # rita and rob disagree on the second passage only
+    assert "They agreed." in response.content.decode()
+
+
+# --- Multipart bodies, built by hand: the test client would clean up what a hostile client sends --
+
+def field(name, value):
+    return (f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode() + value + b"\r\n")
+
+
+def file_part(filename, data, name=b"files"):
+    return (b"--" + BOUNDARY.encode() + b'\r\nContent-Disposition: form-data; name="' + name + b'"; filename="'
+            + filename + b'"\r\nContent-Type: text/plain\r\n\r\n' + data + b"\r\n")
+
+
+def form_body(*files, **fields):
+    """What a browser sends from the import form: its text fields (empty unless given) and the files."""
+    values = {"outlet": b"", "author": b"", "url": b"", "language": b"", **fields}
+    return b"".join([*(field(name, value) for name, value in values.items()), *files]) + f"--{BOUNDARY}--\r\n".encode()
+
+
+def post_import(client, body, content_type=MULTIPART):
+    return client.generic("POST", IMPORT, data=body, content_type=content_type)
+
+
+def report(response):
+    return [(row.name, row.error, row.imported) for row in response.context["report"].files]
+
+
+@pytest.fixture
+def importer(client, admin):
+    client.force_login(admin)
+    return client
+
+
+@pytest.mark.parametrize(
+    ("filename", "saved_as"),
+    [
+        (b"../../etc/passwd.txt", "passwd.txt"),
+        (b"/etc/passwd.txt", "passwd.txt"),
+        (b"..\\..\\Windows\\win.ini.txt", "win.ini.txt"),
+        (b"C:\\Users\\ada\\story.txt", "story.txt"),
+        (b"&#46;&#46;/&#46;&#46;/story.txt", "story.txt"),
+        (b"story\x00.txt", "story.txt"),
+        (b"\x1b[31mred\x07.txt", "[31mred.txt"),
+        (b".txt", ".txt"),
+    ],
+    ids=["relative", "absolute", "windows", "drive", "html-escaped", "nul", "control characters", "only a suffix"],
+)
+def test_an_upload_is_named_by_its_bare_file_name_whatever_path_it_claims(importer, filename, saved_as):
+    response = post_import(importer, form_body(file_part(filename, STORY)))
+
+    assert response.status_code == 200
+    assert report(response) == [(saved_as, "", ["Border talks resume"])]
+    assert Article.objects.get().source_name == saved_as
+    assert Passage.objects.count() == 2
+
+
+def test_a_nul_byte_cannot_hide_the_real_suffix(importer):
+    response = post_import(importer, form_body(file_part(b"story.txt\x00.exe", STORY)))
+
+    assert response.status_code == 200
+    assert report(response) == [
+        ("story.txt.exe", "unsupported file type; expected one of .txt, .html, .htm, .json, .jsonl", [])
+    ]
+    assert counts() == (0, 0, 0, 0)
+
+
+def test_a_name_that_is_only_a_json_suffix_is_read_as_json(importer):
+    response = post_import(importer, form_body(file_part(b".json", b'{"title": "T", "body": "A sentence."}')))
+    assert report(response) == [(".json", "", ["T"])]
+
+
+def test_a_very_long_file_name_is_cut_to_fit_keeping_its_suffix(importer):
+    response = post_import(importer, form_body(file_part("ş".encode() * 400 + b".txt", STORY)))
+
+    assert response.status_code == 200
+    (name, error, imported), = report(response)
+    assert (error, imported) == ("", ["Border talks resume"])
+    assert name.endswith("ş.txt") and len(name) <= 255
+    assert Article.objects.get().source_name == name
+
+
+def test_a_file_name_too_long_for_any_header_is_a_bad_request(importer):
+    # Django reads at most 1,024 bytes of one part's headers.
+    response = post_import(importer, form_body(file_part(b"a" * 2_000 + b".txt", STORY)))
+    assert response.status_code == 400
+    assert counts() == (0, 0, 0, 0)
+
+
+@pytest.mark.parametrize(
+    "filename", [b"..", b"../", b"story.txt/", b"", b"\xff\xfe.txt"],
+    ids=["dots", "dots slash", "slash", "empty", "bad utf-8"],
+)
+def test_a_file_whose_name_is_nothing_after_cleaning_is_a_missing_file(importer, filename):
+    response = post_import(importer, form_body(file_part(filename, STORY)))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["files"] == ["This field is required."]
+    assert counts() == (0, 0, 0, 0)
+
+
+def test_invalid_utf8_in_a_form_field_is_replaced_and_the_import_works(importer):
+    response = post_import(importer, form_body(file_part(b"story.txt", STORY), outlet=b"Daily \xff\xfe Example"))
+
+    assert report(response) == [("story.txt", "", ["Border talks resume"])]
+    assert Article.objects.get().outlet.name == "Daily \ufffd\ufffd Example"
+
+
+def test_invalid_utf8_inside_an_uploaded_file_fails_that_file_alone(importer):
+    bad = b'{"title": "T", "body": "caf\xe9 \xff"}'
+    response = post_import(importer, form_body(file_part(b"bad.json", bad), file_part(b"good.txt", STORY)))
+
+    assert report(response) == [
+        ("bad.json", "the text is not UTF-8 (byte 0xe9 at offset 27) and its encoding is unknown; "
+                     "save it as UTF-8 and import it again", []),
+        ("good.txt", "", ["Border talks resume"]),
+    ]
+    assert Article.objects.get().source_name == "good.txt"
+
+
+WHOLE = form_body(file_part(b"a.txt", STORY))
+HEADLESS = f"--{BOUNDARY}\r\n\r\n{STORY.decode()}\r\n--{BOUNDARY}--\r\n".encode()
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status"),
+    [
+        pytest.param(WHOLE, "multipart/form-data", 400, id="no boundary"),
+        pytest.param(WHOLE, "multipart/form-data; boundary=", 400, id="empty boundary"),
+        pytest.param(WHOLE, "multipart/form-data; boundary=" + "x" * 300, 400, id="boundary too long"),
+        pytest.param(WHOLE[: -len(BOUNDARY) - 6], MULTIPART, 200, id="no closing boundary"),
+        pytest.param(WHOLE[:-40], MULTIPART, 200, id="cut inside the file"),
+        pytest.param(WHOLE[: -len(STORY) - 40], MULTIPART, 200, id="cut inside a header"),
+        pytest.param(HEADLESS, MULTIPART, 200, id="part without headers"),
+        pytest.param(b"\xff\xfe\x00garbage", MULTIPART, 200, id="not multipart at all"),
+        pytest.param(b"", MULTIPART, 200, id="empty body"),
+        pytest.param(WHOLE, "application/x-www-form-urlencoded", 200, id="multipart sent as urlencoded"),
+        pytest.param(WHOLE, "application/json", 200, id="multipart sent as json"),
+        pytest.param(WHOLE, "text/plain; charset=utf-8", 200, id="multipart sent as text"),
+    ],
+)
+def test_a_malformed_upload_to_the_import_page_is_refused_and_saves_nothing(importer, body, content_type, status):
+    response = post_import(importer, body, content_type)
+
+    assert response.status_code == status
+    assert counts() == (0, 0, 0, 0)
+    if status == 200:
+        assert response.context["report"] is None
+
+
+def test_a_cut_off_upload_with_its_fields_says_which_field_is_missing(importer):
+    response = post_import(importer, WHOLE[:-40])
+
+    assert response.context["form"].errors["files"] == ["This field is required."]
+    assert "This field is required." in response.content.decode()
+
+
+@pytest.mark.parametrize("content_type", ["application/json", "text/plain", MULTIPART])
+def test_a_post_to_the_import_page_with_no_form_fields_says_the_files_are_missing(importer, content_type):
+    response = post_import(importer, b'{"files": "../../etc/passwd.txt"}', content_type)
+    assert response.context["form"].errors["files"] == ["This field is required."]
+
+
+def test_more_files_than_allowed_is_a_bad_request_and_imports_none(importer, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 2
+    files = [file_part(f"{n}.txt".encode(), STORY + f" Number {n}.".encode()) for n in range(3)]
+    response = post_import(importer, form_body(*files))
+
+    assert response.status_code == 400
+    assert counts() == (0, 0, 0, 0)
+
+
+def test_an_oversized_form_field_is_a_bad_request_and_imports_nothing(importer, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    response = post_import(importer, form_body(file_part(b"a.txt", STORY), outlet=b"x" * 20_000))
+
+    assert response.status_code == 400
+    assert counts() == (0, 0, 0, 0)
+
+
+def test_an_oversized_upload_spooled_to_disk_is_refused_by_name_beside_a_good_one(importer, settings):
+    settings.DOSSIER_MAX_IMPORT_BYTES = 1_000
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 100  # both uploads go to temporary files
+    huge = STORY + b"\n\n" + b"More words here. " * 500
+    response = post_import(importer, form_body(file_part(b"huge.txt", huge), file_part(b"small.txt", STORY)))
+
+    assert response.status_code == 200
+    (huge_name, huge_error, huge_imported), small = report(response)
+    assert (huge_name, huge_imported) == ("huge.txt", [])
+    assert "over the 1000\xa0bytes limit" in huge_error
+    assert small == ("small.txt", "", ["Border talks resume"])
+    assert (Article.objects.count(), Passage.objects.count()) == (1, 2)
+
+
+def test_an_upload_exactly_at_the_limit_is_imported(importer, settings):
+    settings.DOSSIER_MAX_IMPORT_BYTES = len(STORY)
+    response = post_import(importer, form_body(file_part(b"exact.txt", STORY)))
+    assert report(response) == [("exact.txt", "", ["Border talks resume"])]
+
+
+def test_only_staff_with_the_import_permission_reach_the_multipart_parser(client, editor):
+    client.force_login(editor)
+    response = post_import(client, form_body(file_part(b"../../a.txt", STORY)))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert counts() == (0, 0, 0, 0)
+
+
+# --- The annotate endpoint -------------------------------------------------------------------
+
+@pytest.fixture
+def annotating(client, reviewer):
+    article = make_article(title="Border talks", body="The ministers met. They agreed.")
+    client.force_login(reviewer)
+    passage = article.passages.first()
+    flag = Flag.objects.get(shortcut="a")
+    body = (field("passage", str(passage.pk).encode()) + field("flag", str(flag.pk).encode()) + field("on", b"1")
+            + f"--{BOUNDARY}--\r\n".encode())
+    return reverse("annotations:annotate", args=[article.pk]), body, counts()
+
+
+def with_fields(body, **fields):
+    """The annotate body with more fields before its closing boundary."""
+    end = f"--{BOUNDARY}--".encode()
+    return body.replace(end, b"".join(field(name, value) for name, value in fields.items()) + end)
+
+
+def test_a_well_formed_hand_built_annotation_is_saved(client, annotating):
+    url, body, before = annotating
+    response = client.generic("POST", url, data=body, content_type=MULTIPART)
+    assert response.status_code == 200
+    assert Annotation.objects.count() == before[3] + 1
+
+
+@pytest.mark.parametrize(
+    ("content_type", "cut"),
+    [
+        ("multipart/form-data", 0),
+        ("multipart/form-data; boundary=", 0),
+        ("multipart/form-data; boundary=" + "x" * 300, 0),
+        (MULTIPART, 40),  # cut inside the last field
+        (MULTIPART, 90),  # cut inside the second field's header
+        ("application/json", 0),
+        ("text/plain", 0),
+        ("application/x-www-form-urlencoded", 0),
+    ],
+    ids=["no boundary", "empty boundary", "long boundary", "cut in a field", "cut in a header", "json", "text",
+         "urlencoded"],
+)
+def test_a_malformed_body_to_the_annotate_endpoint_is_a_bad_request_and_saves_nothing(
+    client, annotating, content_type, cut
+):
+    url, body, before = annotating
+    response = client.generic("POST", url, data=body[:-cut] if cut else body, content_type=content_type)
+
+    assert response.status_code == 400
+    assert counts() == before  # not even an empty review
+
+
+@pytest.mark.parametrize(
+    ("extra", "error"),
+    [
+        ({"note": b"one\x00two"}, "note: Null characters are not allowed."),
+        ({"start": b"NaN", "end": b"inf"}, "start: Enter a whole number.; end: Enter a whole number."),
+        ({"start": b"9" * 30, "end": b"9" * 31}, "The selected words must lie inside the passage."),
+        ({"start": b"-1", "end": b"3"}, "start: Ensure this value is greater than or equal to 0."),
+        ({"evidence_url": b"javascript:alert(1)"}, "evidence_url: Enter a valid URL."),
+        ({"note": b"x" * 100_000}, "note: Ensure this value has at most"),
+    ],
+    ids=["nul note", "nan offsets", "huge offsets", "negative offset", "script url", "huge note"],
+)
+def test_hostile_annotation_details_get_a_clear_error_and_save_nothing(client, annotating, extra, error):
+    url, body, before = annotating
+    response = client.generic("POST", url, data=with_fields(body, **extra), content_type=MULTIPART)
+
+    assert response.status_code == 400
+    assert response.json()["error"].startswith(error)
+    assert counts() == before
+
+
+@pytest.mark.parametrize("passage", [b"9" * 30, b"-1", b"1e3", b"NaN", b"\xff"])
+def test_a_passage_id_that_is_not_one_of_the_articles_is_refused(client, annotating, passage):
+    url, body, before = annotating
+    body = re.sub(rb'(name="passage"\r\n\r\n)\d+', lambda match: match[1] + passage, body)
+    response = client.generic("POST", url, data=body, content_type=MULTIPART)
+
+    assert response.status_code == 400
+    assert response.json()["error"].startswith("passage: Select a valid choice.")
+    assert counts() == before
+
+
+def test_invalid_utf8_in_a_note_is_replaced_and_saved(client, annotating):
+    url, body, before = annotating
+    response = client.generic("POST", url, data=with_fields(body, note=b"caf\xe9 \xff"), content_type=MULTIPART)
+
+    assert response.status_code == 200
+    assert Annotation.objects.get().note == "caf\ufffd \ufffd"
+
+
+def test_repeated_annotation_fields_use_the_last_value(client, annotating):
+    url, body, before = annotating
+    response = client.generic("POST", url, data=with_fields(body, on=b"0"), content_type=MULTIPART)
+
+    assert response.status_code == 200 and response.json()["flags"] == []
+    assert Annotation.objects.count() == before[3]
+
+
+# --- The import_articles command ------------------------------------------------------------
+
+def run_import(*paths):
+    out, err = StringIO(), StringIO()
+    try:
+        call_command("import_articles", *map(str, paths), stdout=out, stderr=err)
+    except CommandError as error:
+        return out.getvalue(), err.getvalue() + str(error)
+    return out.getvalue(), err.getvalue()
+
+
+def test_command_imports_a_file_whose_name_is_not_utf8_and_goes_on_with_the_rest(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    with open(os.fsencode(folder) + b"/caf\xe9.txt", "wb") as file:  # a Latin-1 name on a Linux disk
+        file.write(STORY)
+    (folder / "later.txt").write_bytes(b"Another headline\n\nSomething else happened.")
+
+    out, err = run_import(folder)
+
+    assert err == ""
+    assert f"{folder}/caf\ufffd.txt: 1 imported" in out
+    assert "2 files: 2 imported, 0 duplicate, 0 failed." in out
+    assert sorted(Article.objects.values_list("source_name", flat=True)) == ["caf\ufffd.txt", "later.txt"]
+
+
+def test_command_reports_a_path_too_long_for_the_file_system_by_name(tmp_path):
+    (tmp_path / "good.txt").write_bytes(STORY)
+    too_long = tmp_path / ("x" * 300 + ".txt")
+
+    out, err = run_import(too_long, tmp_path / "good.txt")
+
+    assert f"{too_long}: failed: cannot be read (File name too long)" in err
+    assert "2 files: 1 imported, 0 duplicate, 1 failed." in out
+    assert Article.objects.get().source_name == "good.txt"
+
+
+def test_command_reports_a_path_with_a_nul_byte_as_missing(tmp_path):
+    out, err = run_import(f"{tmp_path}/story\x00.txt")
+    assert "story\x00.txt: failed: no such file or folder" in err
+    assert counts() == (0, 0, 0, 0)
+
+
+def test_command_imports_a_file_named_only_by_its_suffix_and_a_255_character_name(tmp_path):
+    (tmp_path / ".txt").write_bytes(STORY)
+    long_name = "y" * 251 + ".txt"
+    (tmp_path / long_name).write_bytes(b"Second headline\n\nA different story.")
+
+    out, err = run_import(tmp_path)
+
+    assert err == "" and "2 files: 2 imported, 0 duplicate, 0 failed." in out
+    assert sorted(Article.objects.values_list("source_name", flat=True)) == [".txt", long_name]
+
+
+def test_command_reads_a_path_that_climbs_out_and_back_in_by_its_own_name(tmp_path, monkeypatch):
+    (tmp_path / "inside").mkdir()
+    (tmp_path / "story.txt").write_bytes(STORY)
+    monkeypatch.chdir(tmp_path / "inside")
+
+    out, err = run_import("../inside/../story.txt")
+
+    assert "../inside/../story.txt: 1 imported" in out
+    assert Article.objects.get().source_name == "story.txt"
+
+
+# --- Very long passages and very long articles ---------------------------------------------
+
+def test_a_100kb_passage_without_punctuation_imports_as_one_passage_and_every_page_opens(
+    client, tmp_path, reviewer, editor
+):
+    words = " ".join(f"word{n}" for n in range(15_000))
+    assert len(words) > 100_000
+    (tmp_path / "long.txt").write_text(f"One long breath\n\n{words}\n")
+
+    out, err = run_import(tmp_path / "long.txt")
+
+    assert err == "" and "1 imported" in out
+    article = Article.objects.get()
+    passage = article.passages.get()
+    assert (passage.start, passage.end, passage.text) == (0, len(words), words)
+
+    client.force_login(reviewer)
+    workspace = client.get(reverse("annotations:workspace", args=[article.pk]))
+    assert workspace.status_code == 200
+    assert f'id="passage-{passage.pk}"' in workspace.content.decode()
+    flagged = client.post(reverse("annotations:annotate", args=[article.pk]),
+                          {"passage": passage.pk, "flag": Flag.objects.get(shortcut="u").pk, "on": "1",
+                           "start": "100", "end": str(len(words) - 1)})
+    assert flagged.status_code == 200
+    assert client.post(reverse("annotations:submit", args=[article.pk])).status_code == 302
+
+    client.force_login(editor)
+    summary = client.get(reverse("annotations:summary", args=[article.pk]))
+    assert summary.status_code == 200
+    assert "word14999" in summary.content.decode()
+    assert client.get(reverse("annotations:compare", args=[article.pk])).status_code == 200
+    assert client.get(article.get_absolute_url()).status_code == 200
+    assert counts() == (1, 1, 1, 1)
+
+
+def test_a_10000_paragraph_article_imports_whole_and_its_pages_open(importer, reviewer, editor):
+    paragraphs = [f"Paragraph {n} reports one event." for n in range(10_000)]
+    text = "Ten thousand paragraphs\n\n" + "\n\n".join(paragraphs)
+
+    response = post_import(importer, form_body(file_part(b"many.txt", text.encode())))
+
+    assert report(response) == [("many.txt", "", ["Ten thousand paragraphs"])]
+    article = Article.objects.get()
+    assert article.passages.count() == 10_000
+    last = article.passages.get(paragraph=9_999)
+    assert last.text == "Paragraph 9999 reports one event."
+
+    importer.force_login(editor)
+    reading = importer.get(article.get_absolute_url())
+    assert reading.status_code == 200 and f'id="p{last.pk}"' in reading.content.decode()
+    summary = importer.get(reverse("annotations:summary", args=[article.pk]))
+    assert summary.status_code == 200 and "Paragraph 9999 reports one event." in summary.content.decode()
+
+    importer.force_login(reviewer)
+    workspace = importer.get(reverse("annotations:workspace", args=[article.pk]))
+    assert workspace.status_code == 200 and f'id="passage-{last.pk}"' in workspace.content.decode()
+    assert counts() == (1, 10_000, 0, 0)
+
+
+# --- The admin's own lists ------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "params",
+    [{"imported_by__password__startswith": "pbkdf2"}, {"outlet__notes__startswith": "secret"},
+     {"imported_by__username": "ada"}],
+    ids=ids,
+)
+def test_the_admin_article_list_refuses_lookups_it_does_not_offer(importer, corpus, params):
+    with CaptureQueriesContext(connection) as queries:
+        response = importer.get(reverse("admin:dossier_article_changelist"), params)
+
+    assert response.status_code == 400
+    assert_nothing_private_reached([query["sql"] for query in queries])
+
+
+@pytest.mark.parametrize("model", ["article", "outlet"])
+def test_a_huge_admin_search_term_is_refused_with_a_message(importer, corpus, model):
+    response = importer.get(reverse(f"admin:dossier_{model}_changelist"), {"q": "a" * 60_000}, follow=True)
+    assert response.status_code == 200
+    assert "Search for at most 200 characters." in response.content.decode()
+
+
+def test_an_out_of_range_year_in_the_admin_date_drilldown_is_not_a_crash(importer, corpus):
+    response = importer.get(reverse("admin:dossier_article_changelist"), {"imported_at__year": "9" * 14})
+    assert response.status_code < 500
