@@ -18,7 +18,7 @@ class Entry:
     change: str
     review: Review | None  # None once the review itself was deleted
     passage: object
-    flag: Flag
+    flag: Flag | None  # None once an admin deleted the flag
     restorable: bool
 
 
@@ -41,8 +41,10 @@ def annotation_history(article):
             change=CHANGES[record.history_type],
             review=reviews.get(record.review_id),
             passage=passages[record.passage_id],
-            flag=flags[record.flag_id],
+            flag=flags.get(record.flag_id),
             restorable=record.history_type == "-"
+            and record.flag_id in flags
+            and flags[record.flag_id].active
             and record.review_id in reviews
             and not reviews[record.review_id].is_submitted
             and (record.review_id, record.passage_id, record.flag_id) not in current,
@@ -57,11 +59,14 @@ def restore(record):
     if record.history_type != "-":
         raise ValidationError("Only a removed annotation can be restored.")
     key = {"review_id": record.review_id, "passage_id": record.passage_id, "flag_id": record.flag_id}
-    review = Review.objects.filter(pk=record.review_id).first()
+    # Locked like a flag change, so a submit arriving meanwhile waits and then sees the restore.
+    review = Review.objects.select_for_update().filter(pk=record.review_id).first()
     if review is None:
         raise ValidationError("Its review has been deleted, so the annotation cannot come back.")
     if review.is_submitted:
         raise ValidationError("Its review is submitted: the reviewer's flags are final.")
+    if not Flag.objects.filter(pk=record.flag_id, active=True).exists():
+        raise ValidationError("Its flag has been retired or deleted, so it cannot be added again.")
     if Annotation.objects.filter(**key).exists():
         raise ValidationError("The reviewer has put this flag on the passage again since.")
     annotation = record.instance

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class DossierConfig(AppConfig):
     name = "dossier"
     verbose_name = "Articles"
+
+    def ready(self):
+        from . import accounts  # noqa: F401  (connects the session receiver)

@@ -6,6 +6,7 @@ DEBUG         "1"/"true" to turn on debugging; off by default
 ALLOWED_HOSTS comma-separated host names (default: localhost names)
 HTTPS         served over TLS: secure cookies, HSTS, redirect to https (default: on unless DEBUG)
 TRUST_X_FORWARDED_PROTO  the TLS proxy in front sets X-Forwarded-Proto (default: off)
+TRUSTED_PROXIES  how many proxies in front append to X-Forwarded-For (default: 0)
 """
 import os
 from datetime import timedelta
@@ -142,7 +143,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", 0))  # proxies in front that add X-Forwarded-For
+AXES_CLIENT_IP_CALLABLE = "dossier.accounts.client_address"
+# Proxies in front that each append to X-Forwarded-For; without them, every client of a
+# proxy would share its address and one attacker could lock out any username.
+TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", 0))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

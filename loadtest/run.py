@@ -120,6 +120,7 @@ def start_gunicorn(env, port, workers, logdir):
     errors = open(logdir / "gunicorn-error.log", "w")
     process = subprocess.Popen(
         [PYTHON, "-m", "gunicorn", "dossier.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+         "--no-control-socket",
          "--access-logfile", "-", "--access-logformat", ACCESS_FORMAT, "--timeout", "60", "--graceful-timeout", "20"],
         cwd=BASE_DIR, env=env, stdout=access, stderr=errors,
     )

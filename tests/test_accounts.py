@@ -57,12 +57,31 @@ def test_logout_ends_the_session_on_the_server(client, reviewer):
     assert stolen.get(reverse("annotations:queue")).status_code == 302
 
 
-def test_deactivating_a_user_ends_their_sessions(client, reviewer):
+def test_deactivating_a_user_ends_their_sessions_for_good(client, reviewer, editor):
     log_in(client, "rita")
+    other = Client()
+    log_in(other, "ed")
     reviewer.is_active = False
     reviewer.save()
     response = client.get(reverse("annotations:queue"))
     assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+    reviewer.is_active = True
+    reviewer.save()
+    assert client.get(reverse("annotations:queue")).status_code == 302  # reactivating brings no old session back
+    assert other.get(reverse("annotations:articles")).status_code == 200  # other users stay logged in
+
+
+def test_behind_a_proxy_failures_count_per_client_so_an_attacker_cannot_lock_out_a_user(client, reviewer, settings):
+    settings.TRUSTED_PROXIES = 1
+    attacker = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.9"}
+    for _ in range(6):
+        client.post(LOGIN, {"username": "rita", "password": "wrong"}, **attacker)
+    assert client.post(LOGIN, {"username": "rita", "password": PASSWORD}, **attacker).status_code == 429
+    victim = Client()
+    # A forged left-hand entry is not believed: the proxy appended the real address.
+    response = victim.post(LOGIN, {"username": "rita", "password": PASSWORD},
+                           REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.7")
+    assert response.status_code == 302
 
 
 def test_password_validators_refuse_weak_passwords(reviewer):
@@ -116,3 +135,11 @@ def test_admins_manage_roles_but_cannot_make_anyone_a_superuser_or_touch_a_super
     group = Group.objects.get(name="Admin")
     group_form = client.get(reverse("admin:auth_group_change", args=[group.pk])).context["adminform"].form
     assert "permissions" not in group_form.fields
+
+
+def test_an_expired_form_gets_a_page_that_says_so(reviewer):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(reviewer)
+    response = client.post(reverse("logout"))
+    assert response.status_code == 403
+    assert "This form has expired" in response.content.decode() and "<style" not in response.content.decode()

@@ -131,3 +131,23 @@ def test_an_annotation_whose_review_was_deleted_cannot_be_restored(client, edito
     response = client.post(reverse("annotations:restore", args=[article.pk, removed.history_id]), follow=True)
     assert "Its review has been deleted" in response.content.decode()
     assert not Annotation.objects.exists()
+
+
+def test_history_survives_a_deleted_flag_and_a_retired_flag_is_not_restored(client, editor, reviewer, article):
+    review = Review.objects.create(article=article, reviewer=reviewer)
+    spare = Flag.objects.create(name="Spare", category=Flag.Category.OPINION, guideline="Temporary.")
+    review.set_flag(article.passages.first(), spare, True)
+    review.set_flag(article.passages.first(), spare, False)
+    review.set_flag(article.passages.first(), flag("l"), True)
+    review.set_flag(article.passages.first(), flag("l"), False)
+    spare.delete()
+    loaded = flag("l")
+    loaded.active = False
+    loaded.save()
+    client.force_login(editor)
+    page = client.get(reverse("annotations:history", args=[article.pk])).content.decode()
+    assert "deleted flag" in page and "Restore</button>" not in page
+    removed = Annotation.history.filter(history_type="-", flag_id=loaded.pk).get()
+    response = client.post(reverse("annotations:restore", args=[article.pk, removed.history_id]), follow=True)
+    assert "retired or deleted" in response.content.decode()
+    assert not Annotation.objects.exists()

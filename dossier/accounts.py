@@ -1,0 +1,34 @@
+"""Accounts: the client address that login lockout counts, and ending a deactivated user's sessions."""
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
+
+
+def client_address(request):
+    """The address the request came from (django-axes counts failed logins per address).
+
+    Behind TRUSTED_PROXIES proxies, each appends the address it received from to
+    X-Forwarded-For, so the client is that many entries from the right; anything further
+    left was written by the client and is not believed.
+    """
+    proxies = settings.TRUSTED_PROXIES
+    if proxies:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR")
+
+
+@receiver(pre_save, sender=get_user_model())
+def end_sessions_of_deactivated_user(sender, instance, raw=False, **kwargs):
+    """Deactivating a user logs them out everywhere, so reactivating does not bring old sessions back."""
+    if raw or instance.pk is None or instance.is_active:
+        return
+    if not sender.objects.filter(pk=instance.pk, is_active=True).exists():
+        return
+    user_id = str(instance.pk)
+    # Database sessions are opaque; decode each. Fine for a team's few hundred sessions.
+    ended = [s.pk for s in Session.objects.iterator() if s.get_decoded().get("_auth_user_id") == user_id]
+    Session.objects.filter(pk__in=ended).delete()
