@@ -248,10 +248,6 @@ class ArticleSummary(models.Model):
             return self.Status.REVIEWED
         return self.Status.IN_REVIEW if self.reviews_in_progress else self.Status.NOT_STARTED
 
-    @property
-    def shares(self):
-        return scoring.Shares.of({category: getattr(self, f"{category}_chars") for category in scoring.SHARE_CATEGORIES})
-
     def scores(self):
         """The stored values, for comparing with a fresh computation."""
         return {name: getattr(self, name) for name in self.SCORE_FIELDS}

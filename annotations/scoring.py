@@ -68,9 +68,6 @@ class Shares:
         facts = self.chars[SOURCED] + self.chars[UNSOURCED]
         return self.chars[SOURCED] / facts if facts else None
 
-    def __add__(self, other):
-        return Shares({category: self.chars[category] + other.chars[category] for category in SHARE_CATEGORIES})
-
     def rows(self):
         """(category, label, characters, share) for every category, in a fixed order: a legend."""
         return [(category, LABELS[category], self.chars[category], self.share(category)) for category in SHARE_CATEGORIES]

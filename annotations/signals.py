@@ -41,12 +41,9 @@ def annotation_changed(sender, instance, origin=None, **kwargs):
     # user) is handled once by that object's receiver, not once per annotation.
     if origin is not None and not _deleting(origin, Annotation):
         return
-    if Annotation.review.is_cached(instance):
-        submitted = instance.review.is_submitted
-    else:
-        submitted = Review.objects.filter(pk=instance.review_id, status=Review.Status.SUBMITTED).exists()
-    if submitted:
-        summaries.refresh(Review.objects.filter(pk=instance.review_id).values_list("article_id", flat=True))
+    review = instance.review  # cached when the change came through Review.set_flag; one query otherwise
+    if review.is_submitted:
+        summaries.refresh([review.article_id])
 
 
 # Raw saves too: `loaddata flags` can put a default category back.

@@ -64,7 +64,8 @@ def test_worked_article_consensus_shares_and_headline():
 def test_worked_outlet_weighs_articles_by_their_text():
     article = score(PASSAGES, REVIEWS).shares
     other = Shares.of({SOURCED: 300, UNSOURCED: 0, OPINION: 100})
-    outlet = article + other
+    # As aggregates.with_credibility() does in SQL: add up each category's characters.
+    outlet = Shares.of({category: article.chars[category] + other.chars[category] for category in article.chars})
     assert outlet.total == 1000
     assert outlet.sourced_fact_share == 0.84
     assert outlet.share(OPINION) == 0.1
