@@ -1,8 +1,8 @@
 from django.contrib import admin
 
-from dossier.admin import AuditedAdmin
+from dossier.admin import AuditedAdmin, BoundedAdmin
 
-from .models import Annotation, Flag, Review
+from .models import Annotation, Export, Flag, Review
 
 
 @admin.register(Flag)
@@ -37,4 +37,25 @@ class ReviewAdmin(AuditedAdmin):
     inlines = [AnnotationInline]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Export)
+class ExportAdmin(BoundedAdmin):
+    """The export log: read only, for admins."""
+
+    list_display = ["created_at", "username", "via", "kind", "format", "article", "rows", "parameters"]
+    list_filter = ["kind", "format", "via", "created_at"]
+    list_select_related = ["article"]
+    search_fields = ["username"]
+    readonly_fields = ["created_at", "user", "username", "via", "kind", "format", "article", "parameters", "rows"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django_filters.fields import RangeField
 
@@ -7,6 +8,7 @@ from dossier.filters import ArticleFilter, longest
 from dossier.models import Article, Author
 
 from .models import Annotation, ArticleSummary, Flag, Review
+from .summaries import with_summary
 
 NOT_STARTED = ("not_started", "Not started")
 
@@ -90,3 +92,14 @@ class CredibilityFilter(ArticleFilter):
             flag=value, review__article=OuterRef("pk"), review__status=Review.Status.SUBMITTED
         )
         return queryset.filter(Exists(uses))
+
+
+def filtered_articles(query):
+    """The articles (with their scores) that the editors' filter in a query string keeps.
+
+    Raises ValidationError naming each bad parameter, where the page would show the form's errors.
+    """
+    filterset = CredibilityFilter(query, queryset=with_summary(Article.objects.for_list()))
+    if not filterset.is_valid():
+        raise ValidationError([f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items()])
+    return filterset.qs

@@ -251,3 +251,39 @@ class ArticleSummary(models.Model):
     def scores(self):
         """The stored values, for comparing with a fresh computation."""
         return {name: getattr(self, name) for name in self.SCORE_FIELDS}
+
+
+class Export(models.Model):
+    """One export an editor or a scheduled job made: who, when, what, with which filter, how many rows."""
+
+    class Kind(models.TextChoices):
+        TABLE = "table", "Articles table"
+        REPORT = "report", "Article report"
+        ANNOTATIONS = "annotations", "Web annotations"
+
+    class Via(models.TextChoices):
+        WEB = "web", "Web"
+        COMMAND = "command", "Command"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text="Who exported, when through the web.",
+    )
+    # Kept apart from `user` so the log still names them after their account is deleted.
+    username = models.CharField(max_length=150, help_text="Login name, or the system account for a command.")
+    via = models.CharField(max_length=10, choices=Via.choices)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    format = models.CharField(max_length=10)
+    article = models.ForeignKey(
+        Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text="The article, for a one-article export.",
+    )
+    parameters = models.JSONField(default=dict, blank=True, help_text="The filter and sort asked for.")
+    rows = models.PositiveIntegerField(help_text="Rows, passages or annotations exported.")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} as {self.format} by {self.username}"

@@ -46,7 +46,9 @@ def article_report(article):
     """Score the article from its submitted reviews and lay the result out by passage: three queries."""
     paragraphs = article.paragraphs()
     reviews = sorted(
-        Review.objects.filter(article=article).select_related("reviewer"),
+        # The reviewer's name, not their password hash or email.
+        Review.objects.filter(article=article).select_related("reviewer").defer("reviewer__password",
+                                                                                "reviewer__email"),
         key=lambda review: (not review.is_submitted, review.reviewer.get_username()),
     )
     submitted = [review for review in reviews if review.is_submitted]
@@ -71,6 +73,8 @@ def article_report(article):
         # Reviewers chose different categories (whether or not a majority still gave a consensus).
         passage.disagreement = passage.pk in score.disagreements
         passage.flags = [annotation for review in submitted for annotation in flags[passage.pk][review.pk]]
+        for annotation in passage.flags:
+            annotation.passage = passage  # knows the body, so `quote` needs no query
         passage.cells = [
             Cell(score.by_review[review.pk][passage.pk], flags[passage.pk][review.pk]) for review in submitted
         ]

@@ -117,8 +117,8 @@ def differences(article_ids):
             yield article_id, kept_scores, now_scores
 
 
-def batches(ids, size=BATCH):
-    """Lists of at most `size` ids from an iterator: for whole-corpus passes."""
-    ids = iter(ids)
-    while batch := list(islice(ids, size)):
+def batches(items, size=BATCH):
+    """Lists of at most `size` items (ids, rows) from an iterable: for whole-corpus passes."""
+    items = iter(items)
+    while batch := list(islice(items, size)):
         yield batch

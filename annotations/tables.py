@@ -5,7 +5,8 @@ from django.urls import reverse
 from dossier.models import Article
 from dossier.tables import ArticleTable, BoundedTable
 
-from .filters import NOT_STARTED
+from .exports import absolute_url
+from .filters import NOT_STARTED, filtered_articles
 from .models import ArticleSummary, Review
 from .templatetags.scores import alpha, percent
 
@@ -41,6 +42,14 @@ class ScoreColumn(tables.Column):
     def render(self, value):
         return self.formatter(value)
 
+    @property
+    def export_header(self):
+        return f"{self.verbose_name} (%)" if self.formatter is percent else self.verbose_name
+
+    def value(self, value):
+        """Exports carry the number the page shows: a share in percent, α to three decimals."""
+        return round(value * 100, 1) if self.formatter is percent else round(value, 3)
+
     def order(self, queryset, is_descending):
         score = F(self.accessor.replace(".", "__"))
         score = score.desc(nulls_last=True) if is_descending else score.asc(nulls_last=True)
@@ -65,18 +74,39 @@ class CredibilityTable(BoundedTable):
     opinion_share = ScoreColumn("Opinion")
     agreement = ScoreColumn("Agreement (α)", formatter=alpha)
     status = tables.Column(order_by=("reviewers", "reviews_in_progress", "id"))
+    # In exports only.
+    id = tables.Column(verbose_name="ID", visible=False)
+    summary_url = tables.Column(verbose_name="Summary URL", accessor="pk", visible=False)
+    url = tables.Column(verbose_name="Source URL", visible=False)
 
     class Meta:
         model = Article
         fields = [
-            "title", "outlet", "authors", "published", "word_count", "reviewers", "sourced_fact_share",
-            "unsourced_share", "opinion_share", "agreement", "status",
+            "id", "title", "outlet", "authors", "published", "word_count", "reviewers", "sourced_fact_share",
+            "unsourced_share", "opinion_share", "agreement", "status", "summary_url", "url",
         ]
         empty_text = "No articles match. Clear the filters, or import articles from the admin."
         attrs = {"class": "table"}
 
     def render_status(self, value):
         return ArticleSummary.Status(value).label
+
+    def value_authors(self, record):
+        # The column's own value is escaped HTML.
+        return "; ".join(author.name for author in record.authors.all())
+
+    def value_summary_url(self, record):
+        return absolute_url(reverse("annotations:summary", args=[record.pk]), getattr(self, "request", None))
+
+
+def credibility_table(query, request=None):
+    """Every article the query string's filter keeps, sorted by its `sort`, unpaginated: for exports.
+
+    Raises ValidationError naming the parameters when the filter is invalid.
+    """
+    table = CredibilityTable(filtered_articles(query), order_by=query.getlist("sort") or None)
+    table.request = request
+    return table
 
 
 class RankingTable(BoundedTable):

@@ -1,9 +1,12 @@
+import json
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Case, IntegerField, Q, When
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.utils import timezone
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
@@ -12,14 +15,14 @@ from django_tables2 import RequestConfig, SingleTableMixin, SingleTableView
 
 from dossier.models import Article, Author, Outlet
 
-from . import aggregates, audit
+from . import aggregates, audit, exports, web_annotations
 from .access import can_annotate, can_see_every_review, require_annotator, require_score_access, require_workspace_access
-from .filters import CredibilityFilter, QueueFilter
+from .filters import CredibilityFilter, QueueFilter, filtered_articles
 from .forms import AnnotationForm
-from .models import HEX_COLOUR, Annotation, Flag, Review, ReviewClosed
+from .models import HEX_COLOUR, Annotation, Export, Flag, Review, ReviewClosed
 from .reports import article_report
 from .summaries import with_summary
-from .tables import CredibilityTable, QueueTable, RankingTable
+from .tables import CredibilityTable, QueueTable, RankingTable, credibility_table
 from .workspace import build_workspace, visible_marks
 
 
@@ -40,6 +43,30 @@ class CredibilityListView(SingleTableMixin, FilterView):
     def get_queryset(self):
         return with_summary(Article.objects.for_list())
 
+    def get(self, request, *args, **kwargs):
+        if "_export" in request.GET:
+            return export_table(request, request.GET["_export"])
+        return super().get(request, *args, **kwargs)
+
+
+def export_table(request, export_format):
+    """Every row the filter keeps, in the table's sort, as a download; logged."""
+    if export_format not in exports.TABLE_FORMATS:
+        return _bad_request(f"Unknown export format “{export_format}”: use csv, xlsx or json.")
+    try:
+        table = credibility_table(request.GET, request)
+    except ValidationError as error:
+        return _bad_request("Fix the filter before exporting: " + " ".join(error.messages))
+    rows = table.data.data.count()
+    exports.log(Export.Kind.TABLE, export_format, rows, user=request.user,
+                parameters=exports.parameters(request.GET))
+    filename = f"dossier-articles-{timezone.localdate():%Y-%m-%d}.{export_format}"
+    return exports.table_response(exports.table_values(table), export_format, filename, "Articles")
+
+
+def _bad_request(message):
+    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+
 
 @require_GET
 def article_summary(request, pk):
@@ -59,6 +86,74 @@ def compare(request, pk):
     return render(request, "annotations/compare.html", {
         "article": article, "report": report, "rows": rows, "only_disagreements": only_disagreements,
     })
+
+
+@require_GET
+def report(request, pk, export_format="html"):
+    """The article's credibility report, laid out for paper and "Save as PDF", or as JSON; logged."""
+    require_score_access(request.user)
+    article = get_object_or_404(Article.objects.select_related("outlet").prefetch_related("authors"), pk=pk)
+    report = article_report(article)
+    exports.log(Export.Kind.REPORT, export_format, len(report.passages), user=request.user, article=article)
+    if export_format == "json":
+        return JsonResponse(exports.report_data(report, request.build_absolute_uri),
+                            json_dumps_params={"ensure_ascii": False, "indent": 1})
+    return render(request, "annotations/report.html", {
+        "article": article, "report": report, "generated_at": timezone.now(),
+    })
+
+
+@require_GET
+def article_annotations(request, pk):
+    """The article's submitted annotations as a W3C Web Annotation collection (JSON-LD)."""
+    require_score_access(request.user)
+    article = get_object_or_404(Article.objects.only("id", "title"), pk=pk)
+    annotations = web_annotations.submitted(Annotation.objects.filter(passage__article=article))
+    return _annotation_collection(request, annotations, f"Annotations of “{article.title}”", article)
+
+
+@require_GET
+def annotation_collection(request):
+    """The submitted annotations of every article the articles table's filter keeps (JSON-LD)."""
+    require_score_access(request.user)
+    try:
+        articles = filtered_articles(request.GET)
+    except ValidationError as error:
+        return _bad_request("Fix the filter before exporting: " + " ".join(error.messages))
+    annotations = web_annotations.submitted(Annotation.objects.filter(passage__article__in=articles.values("pk")))
+    return _annotation_collection(request, annotations, "Dossier annotations")
+
+
+def _annotation_collection(request, annotations, label, article=None):
+    query = request.GET.copy()
+    page = query.pop("page", [None])[-1]
+    if page is not None and not page.isdigit():
+        return _bad_request("page must be a whole number from 1.")
+    url = request.build_absolute_uri(request.path) + (f"?{query.urlencode()}" if query else "")
+    collection = web_annotations.Collection(annotations, url, label, request.build_absolute_uri)
+    document = collection.document() if page is None else collection.page(int(page))
+    if document is None:
+        raise Http404(f"This collection has {collection.pages} page(s).")
+    served = document["items"] if page is not None else document.get("first", {}).get("items", [])
+    exports.log(Export.Kind.ANNOTATIONS, "jsonld", len(served), user=request.user, article=article,
+                parameters=exports.parameters(request.GET) | ({"page": page} if page else {}))
+    return _json_ld(document)
+
+
+@require_GET
+def annotation(request, pk):
+    """One submitted annotation as a W3C Web Annotation: what a collection's annotation ids point at."""
+    require_score_access(request.user)
+    found = get_object_or_404(web_annotations.submitted(Annotation.objects.filter(pk=pk)))
+    body = Article.objects.values_list("body", flat=True).get(pk=found.passage.article_id)
+    document = {"@context": web_annotations.CONTEXT} | web_annotations.web_annotation(
+        found, body, request.build_absolute_uri)
+    exports.log(Export.Kind.ANNOTATIONS, "jsonld", 1, user=request.user, parameters={"annotation": pk})
+    return _json_ld(document)
+
+
+def _json_ld(document):
+    return HttpResponse(json.dumps(document, ensure_ascii=False, indent=1), content_type=web_annotations.CONTENT_TYPE)
 
 
 class RankingView(SingleTableView):

@@ -12,10 +12,8 @@ from .importing import FileResult, ImportReport, import_file, too_large
 from .models import Article, Author, Outlet, Passage
 
 
-class AuditedAdmin(SimpleHistoryAdmin):
-    """Shows each object's audit trail. The trail is a record, not an undo button: the history
-    pages never save (django-simple-history's would, for anyone who may view the object).
-    """
+class BoundedAdmin(admin.ModelAdmin):
+    """An admin whose search and URL lookups refuse what the database cannot take."""
 
     MAX_SEARCH = 200
 
@@ -32,6 +30,12 @@ class AuditedAdmin(SimpleHistoryAdmin):
         if lookup.rsplit("__", 1)[-1] in {"year", "iso_year", "quarter", "month", "week", "day"}:
             return False
         return super().lookup_allowed(lookup, value, request)
+
+
+class AuditedAdmin(BoundedAdmin, SimpleHistoryAdmin):
+    """Shows each object's audit trail. The trail is a record, not an undo button: the history
+    pages never save (django-simple-history's would, for anyone who may view the object).
+    """
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":

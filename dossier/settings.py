@@ -7,6 +7,8 @@ ALLOWED_HOSTS comma-separated host names (default: localhost names)
 HTTPS         served over TLS: secure cookies, HSTS, redirect to https (default: on unless DEBUG)
 TRUST_X_FORWARDED_PROTO  the TLS proxy in front sets X-Forwarded-Proto (default: off)
 TRUSTED_PROXIES  how many proxies in front append to X-Forwarded-For (default: 0)
+SITE_URL      the address people open Dossier at, for links in exports made by commands
+              (default: http://localhost:8000)
 """
 import os
 from datetime import timedelta
@@ -57,6 +59,8 @@ def _secret_key():
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# Pages build links from the request; a command has none.
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -18,7 +18,7 @@ from django.http import HttpResponse
 from django.test import Client
 from django.urls import NoReverseMatch, URLResolver, get_resolver, include, path, reverse
 
-from annotations.models import Annotation, Flag, Review
+from annotations.models import Annotation, Export, Flag, Review
 from factories import make_article, make_review
 
 pytestmark = pytest.mark.django_db
@@ -152,6 +152,15 @@ MATRIX = {
     "annotations:outlet": Entry(GET=scores_only(), POST=alike(405), kwargs=lambda world: {"pk": world.outlet.pk}),
     "annotations:authors": Entry(GET=scores_only(), POST=scores_only(405)),
     "annotations:author": Entry(GET=scores_only(), POST=alike(405), kwargs=lambda world: {"pk": world.author.pk}),
+    # annotations: exports, for editors and admins (the table's own exports are the articles URL's)
+    "annotations:report": Entry(GET=scores_only(), POST=alike(405), kwargs=ARTICLE),
+    "annotations:report-json": Entry(GET=scores_only(), POST=alike(405), kwargs=ARTICLE),
+    "annotations:article-annotations": Entry(GET=scores_only(), POST=alike(405), kwargs=ARTICLE),
+    "annotations:annotation-collection": Entry(GET=scores_only(), POST=alike(405)),
+    "annotations:annotation": Entry(
+        GET=scores_only(), POST=alike(405),
+        kwargs=lambda world: {"pk": Annotation.objects.filter(review__article=world.article).first().pk},
+    ),
     # annotations: the audit trail, for editors and admins
     "annotations:history": Entry(GET=scores_only(), POST=alike(405), kwargs=ARTICLE),
     "annotations:restore": Entry(
@@ -398,6 +407,7 @@ def admin_objects(world, admin):
     AccessAttempt.objects.create(**common, get_data="", post_data="", failures_since_start=1)
     AccessLog.objects.create(**common)
     AccessFailureLog.objects.create(**common)
+    Export.objects.create(username="ed", via="web", kind="table", format="csv", rows=1)
     objects = {}
     for prefix, model in registered_prefixes().items():
         objects[prefix] = model.objects.order_by("pk").first()
@@ -421,6 +431,8 @@ def admin_cases(objects):
         ("annotations_review_changelist", [], 200),
         ("annotations_review_add", [], 403),  # reviews are made by reviewers, not in the admin
         ("annotations_flag_changelist", [], 200),
+        ("annotations_export_changelist", [], 200),  # the export log: read only
+        ("annotations_export_add", [], 403),
         ("auth_user_password_change", [objects["auth_user"].pk], 200),
     ]
     for name in sorted(admin_url_names()):

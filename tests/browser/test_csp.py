@@ -23,6 +23,7 @@ def test_no_page_breaks_the_content_security_policy(page, live_server, login, ad
         reverse("annotations:summary", args=[article.pk]),
         reverse("annotations:compare", args=[article.pk]),
         reverse("annotations:history", args=[article.pk]),
+        reverse("annotations:report", args=[article.pk]),
         reverse("annotations:outlets"),
         reverse("annotations:outlet", args=[article.outlet_id]),
         reverse("annotations:author", args=[article.authors.get().pk]),
@@ -34,6 +35,7 @@ def test_no_page_breaks_the_content_security_policy(page, live_server, login, ad
         reverse("admin:dossier_article_history", args=[article.pk]),
         reverse("admin:dossier_article_import"),
         reverse("admin:annotations_flag_changelist"),
+        reverse("admin:annotations_export_changelist"),
         reverse("admin:annotations_review_change", args=[review.pk]),
     ]
     for url in urls:

@@ -1,0 +1,168 @@
+import getpass
+import os
+import tempfile
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.http import QueryDict
+from tqdm import tqdm
+
+from dossier.models import Outlet
+
+from annotations import exports, web_annotations
+from annotations.exports import absolute_url
+from annotations.filters import filtered_articles
+from annotations.models import Annotation, Export, Flag
+from annotations.tables import CredibilityTable, credibility_table
+
+# Option -> the articles table's query parameter.
+FILTERS = {
+    "title": "q",
+    "outlet": "outlet",
+    "author": "author",
+    "language": "language",
+    "published_from": "published_after",
+    "published_to": "published_before",
+    "flag": "flag",
+    "status": "status",
+    **{f"{share}_{end}": f"{share}_{end}" for share in ("sourced_fact_share", "unsourced_share", "opinion_share")
+       for end in ("min", "max")},
+}
+
+
+class Command(BaseCommand):
+    help = (
+        "Export the articles table's credibility summaries (csv, xlsx, json) or the submitted annotations of "
+        "its articles as W3C Web Annotations (jsonld), with the table's filters and sort. Logged in the "
+        "export log."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--format", required=True, choices=[*exports.TABLE_FORMATS, "jsonld"])
+        parser.add_argument("--output", type=Path, help="File to write (replaced only once complete); "
+                            "standard output if left out, except for xlsx.")
+        filters = parser.add_argument_group("filters (as on the articles page)")
+        filters.add_argument("--title", help="Title contains.")
+        filters.add_argument("--outlet", help="Outlet name, exactly.")
+        filters.add_argument("--author", help="An author's name contains.")
+        filters.add_argument("--language", help="Language code, e.g. en.")
+        filters.add_argument("--published-from", metavar="YYYY-MM-DD")
+        filters.add_argument("--published-to", metavar="YYYY-MM-DD")
+        filters.add_argument("--flag", help="Flag name, exactly: a submitted review used it.")
+        filters.add_argument("--status", choices=["not_started", "in_review", "reviewed"])
+        for share in ("sourced_fact_share", "unsourced_share", "opinion_share"):
+            for end in ("min", "max"):
+                filters.add_argument(f"--{share.replace('_', '-')}-{end}", metavar="PERCENT")
+        parser.add_argument("--sort", help="A column, '-' first for descending, e.g. -sourced_fact_share.")
+
+    def handle(self, *args, format, output, sort, **options):
+        if format == "xlsx" and output is None:
+            raise CommandError("An xlsx export needs --output FILE.")
+        query = self.query(options, sort)
+        progress = tqdm(unit="row" if format != "jsonld" else "annotation", file=self.stderr,
+                        disable=options["verbosity"] < 1 or None)
+        try:
+            with _replacing(output, self.stdout) as write:
+                rows = self.export(format, query, write, progress)
+        except ValidationError as error:
+            raise CommandError("Fix the filter: " + " ".join(error.messages))
+        finally:
+            progress.close()
+        exports.log(
+            Export.Kind.ANNOTATIONS if format == "jsonld" else Export.Kind.TABLE, format, rows,
+            username=getpass.getuser(), via=Export.Via.COMMAND, parameters=exports.parameters(query),
+        )
+        if output is not None:
+            self.stderr.write(f"Exported {rows} {'annotation' if format == 'jsonld' else 'row'}"
+                              f"{'' if rows == 1 else 's'} to {output}.")
+
+    def query(self, options, sort):
+        """The options as the articles page's query string; names resolved to ids."""
+        query = QueryDict(mutable=True)
+        for option, parameter in FILTERS.items():
+            if options.get(option) is not None:
+                query[parameter] = options[option]
+        for parameter, model in (("outlet", Outlet), ("flag", Flag)):
+            if parameter in query:
+                found = model.objects.filter(name=query[parameter]).values_list("pk", flat=True).first()
+                if found is None:
+                    raise CommandError(f"No {model._meta.verbose_name} is named “{query[parameter]}”.")
+                query[parameter] = str(found)
+        if sort is not None:
+            if sort.removeprefix("-") not in CredibilityTable.base_columns:
+                columns = ", ".join(name for name, column in CredibilityTable.base_columns.items() if column.visible)
+                raise CommandError(f"Unknown sort “{sort}”: use one of {columns}, with '-' first for descending.")
+            query["sort"] = sort
+        return query
+
+    def export(self, export_format, query, write, progress):
+        """Write the export through `write` (binary or text chunks); the number of rows or annotations."""
+        if export_format == "jsonld":
+            articles = filtered_articles(query)
+            annotations = web_annotations.submitted(Annotation.objects.filter(passage__article__in=articles.values("pk")))
+            progress.total = total = annotations.count()
+            stream = web_annotations.stream_collection(
+                _counted(annotations.iterator(chunk_size=web_annotations.CHUNK), progress), "Dossier annotations",
+                absolute_url, total,
+            )
+            for chunk in stream:
+                write(chunk)
+            return total
+        table = credibility_table(query)
+        progress.total = total = table.data.data.count()
+        values = exports.table_values(table)
+        values = _prepend(next(values), _counted(values, progress))
+        if export_format == "xlsx":
+            exports.write_xlsx(values, write.file, "Articles")
+        else:
+            for chunk in exports.text_chunks(values, export_format):
+                write(chunk)
+        return total
+
+
+def _counted(items, progress):
+    for item in items:
+        yield item
+        progress.update()
+
+
+def _prepend(first, rest):
+    yield first
+    yield from rest
+
+
+class _replacing:
+    """Write to a temporary file beside `path` and move it into place only when complete, so that a
+    failed export never leaves a half-written file; with no path, write to standard output.
+    """
+
+    def __init__(self, path, stdout):
+        self.path, self.stdout, self.file = path, stdout, None
+
+    def __enter__(self):
+        if self.path is None:
+            return self
+        directory = self.path.resolve().parent
+        if not directory.is_dir():
+            raise CommandError(f"{self.path}: the folder {directory} does not exist.")
+        self.file = tempfile.NamedTemporaryFile(dir=directory, prefix=f".{self.path.name}.", delete=False)
+        return self
+
+    def __call__(self, chunk):
+        if self.file is None:
+            self.stdout.write(chunk, ending="")
+        else:
+            self.file.write(chunk.encode("utf-8"))
+
+    def __exit__(self, kind, error, traceback):
+        if self.file is None:
+            return
+        self.file.close()
+        if kind is None:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(self.file.name, 0o666 & ~umask)  # as a plainly created file would be
+            os.replace(self.file.name, self.path)
+        else:
+            os.unlink(self.file.name)
