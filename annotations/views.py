@@ -1,4 +1,5 @@
 import json
+import re
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -6,9 +7,9 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Case, IntegerField, Q, When
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
-from django.utils import timezone
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin, SingleTableView
@@ -62,6 +63,9 @@ def export_table(request, export_format):
                 parameters=exports.parameters(request.GET))
     filename = f"dossier-articles-{timezone.localdate():%Y-%m-%d}.{export_format}"
     return exports.table_response(exports.table_values(table), export_format, filename, "Articles")
+
+
+PAGE_NUMBER = re.compile(r"[0-9]{1,9}")  # ASCII digits only: str.isdigit() takes "²" and "١"
 
 
 def _bad_request(message):
@@ -127,7 +131,7 @@ def annotation_collection(request):
 def _annotation_collection(request, annotations, label, article=None):
     query = request.GET.copy()
     page = query.pop("page", [None])[-1]
-    if page is not None and not page.isdigit():
+    if page is not None and not PAGE_NUMBER.fullmatch(page):
         return _bad_request("page must be a whole number from 1.")
     url = request.build_absolute_uri(request.path) + (f"?{query.urlencode()}" if query else "")
     collection = web_annotations.Collection(annotations, url, label, request.build_absolute_uri)

@@ -47,7 +47,7 @@ def items(annotations, absolute):
     """The annotations as Web Annotation objects; the article texts are read once per chunk of annotations."""
     for chunk in batches(annotations, CHUNK):
         bodies = dict(
-            Article.objects.filter(pk__in={a.passage.article_id for a in chunk}).values_list("pk", "body")
+            Article.objects.filter(pk__in={a.passage.article_id for a in chunk}).order_by().values_list("pk", "body")
         )
         for annotation in chunk:
             yield web_annotation(annotation, bodies[annotation.passage.article_id], absolute)
@@ -139,22 +139,25 @@ class Collection:
         return page
 
 
-def stream_collection(annotations, label, absolute, total):
+def stream_collection(annotations, label, absolute):
     """The whole set as one JSON-LD document, in chunks of text: a collection whose one embedded page holds
     every annotation. A file has no address, so the collection and its page get urn:uuid identifiers.
 
-    `annotations` iterates over submitted() annotations, `total` of them.
+    `annotations` iterates over submitted() annotations. `total` comes last, counted as they are written,
+    so that it always agrees with the items however the data changes meanwhile.
     """
     collection_id, page_id = (uuid.uuid4().urn for _ in range(2))
-    head = {"@context": CONTEXT, "id": collection_id, "type": "AnnotationCollection", "label": label,
-            "total": total}
-    if not total:
-        yield json.dumps(head, ensure_ascii=False, indent=1) + "\n"
+    head = {"@context": CONTEXT, "id": collection_id, "type": "AnnotationCollection", "label": label}
+    serialised = items(annotations, absolute)
+    first = next(serialised, None)
+    if first is None:  # the model: no pages when there are no annotations
+        yield json.dumps(head | {"total": 0}, ensure_ascii=False, indent=1) + "\n"
         return
-    head["last"] = page_id
     yield json.dumps(head, ensure_ascii=False)[:-1]
     yield ', "first": ' + json.dumps({"id": page_id, "type": "AnnotationPage", "startIndex": 0})[:-1]
-    yield ', "items": ['
-    for number, item in enumerate(items(annotations, absolute)):
-        yield ("," if number else "") + "\n" + json.dumps(item, ensure_ascii=False)
-    yield "\n]}}\n"
+    yield ', "items": [\n' + json.dumps(first, ensure_ascii=False)
+    total = 1
+    for item in serialised:
+        yield ",\n" + json.dumps(item, ensure_ascii=False)
+        total += 1
+    yield f'\n]}}, "last": {json.dumps(page_id)}, "total": {total}}}\n'

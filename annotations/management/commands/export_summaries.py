@@ -97,34 +97,40 @@ class Command(BaseCommand):
         return query
 
     def export(self, export_format, query, write, progress):
-        """Write the export through `write` (binary or text chunks); the number of rows or annotations."""
+        """Write the export through `write`; the number of rows or annotations written."""
+        written = _Counter(progress)
         if export_format == "jsonld":
             articles = filtered_articles(query)
             annotations = web_annotations.submitted(Annotation.objects.filter(passage__article__in=articles.values("pk")))
-            progress.total = total = annotations.count()
+            progress.total = annotations.count()  # for the bar; what is written is counted as it goes
             stream = web_annotations.stream_collection(
-                _counted(annotations.iterator(chunk_size=web_annotations.CHUNK), progress), "Dossier annotations",
-                absolute_url, total,
-            )
+                written(annotations.iterator(chunk_size=web_annotations.CHUNK)), "Dossier annotations", absolute_url)
             for chunk in stream:
                 write(chunk)
-            return total
+            return written.count
         table = credibility_table(query)
-        progress.total = total = table.data.data.count()
+        progress.total = table.data.data.count()
         values = exports.table_values(table)
-        values = _prepend(next(values), _counted(values, progress))
+        values = _prepend(next(values), written(values))
         if export_format == "xlsx":
             exports.write_xlsx(values, write.file, "Articles")
         else:
             for chunk in exports.text_chunks(values, export_format):
                 write(chunk)
-        return total
+        return written.count
 
 
-def _counted(items, progress):
-    for item in items:
-        yield item
-        progress.update()
+class _Counter:
+    """Counts what passes through it, and moves the progress bar."""
+
+    def __init__(self, progress):
+        self.progress, self.count = progress, 0
+
+    def __call__(self, items):
+        for item in items:
+            yield item
+            self.count += 1
+            self.progress.update()
 
 
 def _prepend(first, rest):
