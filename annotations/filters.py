@@ -103,3 +103,12 @@ def filtered_articles(query):
     if not filterset.is_valid():
         raise ValidationError([f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items()])
     return filterset.qs
+
+
+def parameter_names(filterset_class):
+    """Every query parameter the filter set reads (a range field reads two: name_min and name_max)."""
+    names = set()
+    for name, field in filterset_class().form.fields.items():
+        suffixes = getattr(field.widget, "suffixes", None)
+        names |= {f"{name}_{suffix}" for suffix in suffixes} if suffixes else {name}
+    return names

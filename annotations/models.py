@@ -279,7 +279,10 @@ class Export(models.Model):
         help_text="The article, for a one-article export.",
     )
     parameters = models.JSONField(default=dict, blank=True, help_text="The filter and sort asked for.")
-    rows = models.PositiveIntegerField(help_text="Rows, passages or annotations exported.")
+    rows = models.PositiveIntegerField(
+        null=True, blank=True,
+        help_text="Rows, passages or annotations exported; empty while it runs, or when it did not finish.",
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -287,3 +290,8 @@ class Export(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} as {self.format} by {self.username}"
+
+    def finish(self, rows):
+        """Record that the export completed with this many rows."""
+        self.rows = rows
+        self.save(update_fields=["rows"])

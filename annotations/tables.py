@@ -5,7 +5,6 @@ from django.urls import reverse
 from dossier.models import Article
 from dossier.tables import ArticleTable, BoundedTable
 
-from .exports import absolute_url
 from .filters import NOT_STARTED, filtered_articles
 from .models import ArticleSummary, Review
 from .templatetags.scores import alpha, percent
@@ -42,14 +41,6 @@ class ScoreColumn(tables.Column):
     def render(self, value):
         return self.formatter(value)
 
-    @property
-    def export_header(self):
-        return f"{self.verbose_name} (%)" if self.formatter is percent else self.verbose_name
-
-    def value(self, value):
-        """Exports carry the number the page shows: a share in percent, α to three decimals."""
-        return round(value * 100, 1) if self.formatter is percent else round(value, 3)
-
     def order(self, queryset, is_descending):
         score = F(self.accessor.replace(".", "__"))
         score = score.desc(nulls_last=True) if is_descending else score.asc(nulls_last=True)
@@ -77,7 +68,7 @@ class CredibilityTable(BoundedTable):
     # In exports only.
     id = tables.Column(verbose_name="ID", visible=False)
     summary_url = tables.Column(verbose_name="Summary URL", accessor="pk", visible=False)
-    url = tables.Column(verbose_name="Source URL", visible=False)
+    url = tables.Column(verbose_name="Source URL", visible=False, order_by=("url", "id"))
 
     class Meta:
         model = Article
@@ -90,13 +81,6 @@ class CredibilityTable(BoundedTable):
 
     def render_status(self, value):
         return ArticleSummary.Status(value).label
-
-    def value_authors(self, record):
-        # The column's own value is escaped HTML.
-        return "; ".join(author.name for author in record.authors.all())
-
-    def value_summary_url(self, record):
-        return absolute_url(reverse("annotations:summary", args=[record.pk]), getattr(self, "request", None))
 
 
 def credibility_table(query, request=None):

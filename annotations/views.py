@@ -1,4 +1,3 @@
-import json
 import re
 
 from django.contrib import messages
@@ -58,11 +57,12 @@ def export_table(request, export_format):
         table = credibility_table(request.GET, request)
     except ValidationError as error:
         return _bad_request("Fix the filter before exporting: " + " ".join(error.messages))
-    rows = table.data.data.count()
-    exports.log(Export.Kind.TABLE, export_format, rows, user=request.user,
-                parameters=exports.parameters(request.GET))
+    # Logged as it starts, so that a download broken off early is on record too (without a row count).
+    entry = exports.log(Export.Kind.TABLE, export_format, None, user=request.user,
+                        parameters=exports.parameters(request.GET))
     filename = f"dossier-articles-{timezone.localdate():%Y-%m-%d}.{export_format}"
-    return exports.table_response(exports.table_values(table), export_format, filename, "Articles")
+    return exports.table_response(exports.logged(exports.table_values(table), entry), export_format, filename,
+                                  "Articles")
 
 
 PAGE_NUMBER = re.compile(r"[0-9]{1,9}")  # ASCII digits only: str.isdigit() takes "²" and "١"
@@ -157,7 +157,8 @@ def annotation(request, pk):
 
 
 def _json_ld(document):
-    return HttpResponse(json.dumps(document, ensure_ascii=False, indent=1), content_type=web_annotations.CONTENT_TYPE)
+    return JsonResponse(document, content_type=web_annotations.CONTENT_TYPE,
+                        json_dumps_params={"ensure_ascii": False, "indent": 1})
 
 
 class RankingView(SingleTableView):

@@ -27,19 +27,22 @@ SERIALISED = [
     "note", "evidence_url", "start", "end", "created_at", "modified_at",
     "flag__name", "flag__category", "flag__order",
     "passage__article_id", "passage__paragraph", "passage__sentence", "passage__start", "passage__end",
-    "review__reviewer__username", "review__reviewer__first_name", "review__reviewer__last_name",
+    "review__submitted_at", "review__reviewer__username", "review__reviewer__first_name",
+    "review__reviewer__last_name",
 ]
 
 
 def submitted(annotations=None):
-    """Annotations of submitted reviews in reading order, with what serialising them needs (one query)."""
+    """Annotations of submitted reviews, in a lasting order, with what serialising them needs (one query)."""
     annotations = Annotation.objects.all() if annotations is None else annotations
     return (
         annotations.filter(review__status=Review.Status.SUBMITTED)
         .select_related("flag", "passage", "review__reviewer")
         # The reviewer's names, never the rest of the account (password hash, email).
         .only(*SERIALISED)
-        .order_by("passage__article_id", "passage__paragraph", "passage__sentence", "flag__order", "id")
+        # Reviews in the order they were submitted, each in reading order: a newly submitted review's
+        # annotations come last, so the pages already served keep their contents.
+        .order_by("review__submitted_at", "review_id", "passage__paragraph", "passage__sentence", "id")
     )
 
 
@@ -82,16 +85,21 @@ def web_annotation(annotation, body, absolute):
             "type": "SpecificResource",
             "source": absolute(reverse("dossier:article-detail", args=[passage.article_id])),
             "selector": [
-                {
-                    "type": "TextQuoteSelector",
-                    "exact": body[start:end],
-                    "prefix": body[max(start - QUOTE_CONTEXT, 0) : start],
-                    "suffix": body[end : end + QUOTE_CONTEXT],
-                },
+                _quote(body, start, end),
                 {"type": "TextPositionSelector", "start": start, "end": end},
             ],
         },
     }
+
+
+def _quote(body, start, end):
+    """A TextQuoteSelector; prefix and suffix are left out at the text's edges, where there is none."""
+    selector = {"type": "TextQuoteSelector", "exact": body[start:end]}
+    if start:
+        selector["prefix"] = body[max(start - QUOTE_CONTEXT, 0) : start]
+    if end < len(body):
+        selector["suffix"] = body[end : end + QUOTE_CONTEXT]
+    return selector
 
 
 def _timestamp(moment):

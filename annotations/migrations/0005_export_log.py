@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('table', 'Articles table'), ('report', 'Article report'), ('annotations', 'Web annotations')], max_length=12)),
                 ('format', models.CharField(max_length=10)),
                 ('parameters', models.JSONField(blank=True, default=dict, help_text='The filter and sort asked for.')),
-                ('rows', models.PositiveIntegerField(help_text='Rows, passages or annotations exported.')),
+                ('rows', models.PositiveIntegerField(blank=True, help_text='Rows, passages or annotations exported; empty while it runs, or when it did not finish.', null=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
                 ('article', models.ForeignKey(blank=True, help_text='The article, for a one-article export.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='dossier.article')),
                 ('user', models.ForeignKey(blank=True, help_text='Who exported, when through the web.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),

@@ -119,9 +119,16 @@ def test_a_failed_export_leaves_an_existing_file_untouched(corpus, tmp_path, mon
         export("--format", "csv", "--output", str(target))
     assert target.read_text() == "yesterday's export"
     assert [path.name for path in tmp_path.iterdir()] == ["summaries.csv"]  # no temporary file left
-    assert not Export.objects.exists()
+    # On record as begun, with no row count: it did not finish.
+    assert Export.objects.get().rows is None
 
 
 def test_an_output_folder_that_does_not_exist_is_reported(corpus, tmp_path):
     with pytest.raises(CommandError, match="does not exist"):
         export("--format", "csv", "--output", str(tmp_path / "missing" / "out.csv"))
+
+
+def test_an_output_that_is_a_folder_is_refused_before_anything_is_written(corpus, tmp_path):
+    with pytest.raises(CommandError, match="is a folder"):
+        export("--format", "csv", "--output", str(tmp_path))
+    assert list(tmp_path.iterdir()) == [] and not Export.objects.exists()

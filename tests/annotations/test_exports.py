@@ -216,6 +216,40 @@ def test_every_export_is_logged_with_who_what_filter_and_rows(client, editor, co
     assert entry.parameters == {"status": "reviewed", "sort": "-sourced_fact_share"}
 
 
+def test_an_export_broken_off_is_on_record_without_a_row_count(editor):
+    entry = exports.log(Export.Kind.TABLE, "csv", None, user=editor)
+    rows = exports.logged(iter([["Title"], ["one"], ["two"], ["three"]]), entry)
+    assert next(rows) == ["Title"] and next(rows) == ["one"]
+    rows.close()  # what the server does to the response's iterator when the client goes away
+    entry.refresh_from_db()
+    assert entry.rows is None
+
+    finished = exports.logged(iter([["Title"], ["one"], ["two"]]), entry)
+    assert list(finished) == [["Title"], ["one"], ["two"]]
+    entry.refresh_from_db()
+    assert entry.rows == 2
+
+
+def test_the_log_keeps_the_filter_and_sort_but_no_other_parameter(client, editor, corpus):
+    client.force_login(editor)
+    download(client, {"status": "reviewed", "junk": "<img src=x>", "page": "3", "per_page": "7",
+                      "sourced_fact_share_min": "10"}, "csv")
+    assert Export.objects.get().parameters == {"status": "reviewed", "sourced_fact_share_min": "10"}
+
+
+def test_every_column_is_the_tables_own_and_every_field_quoted(client, editor, corpus):
+    from annotations.tables import CredibilityTable
+
+    client.force_login(editor)
+    content = download(client, {"q": "Well"}, "csv")[1].decode("utf-8-sig")
+    header = next(csv.reader(io.StringIO(content)))
+    table = CredibilityTable([])
+    assert header == [f"{column.header} (%)" if column.name.endswith("_share") else column.header
+                      for column in table.columns.iterall()]
+    # A spreadsheet splitting on ";" (Turkish, German and French locales) must not cut a field.
+    assert content.splitlines()[1].startswith('"') and content.count('"') == 2 * len(header) * 2
+
+
 def test_the_articles_page_offers_exports_of_what_it_shows(client, editor, corpus):
     client.force_login(editor)
     content = client.get(LIST, {"status": "reviewed", "sort": "title", "page": "1"}).content.decode()

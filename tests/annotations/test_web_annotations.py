@@ -249,15 +249,15 @@ def corpus(reviewer, other_reviewer):
                            turkish_range=turkish_range, persian_range=persian_range)
 
 
-def reading_order(annotations):
-    """Annotation ids sorted the way a reader meets them: article, passage, flag position."""
-    return [a.pk for a in sorted(annotations, key=lambda a: (a.passage.article_id, a.passage.paragraph,
-                                                              a.passage.sentence, a.flag.order, a.pk))]
+def collection_order(annotations):
+    """Annotation ids in the collections' order: reviews as they were submitted, each in reading order."""
+    return [a.pk for a in sorted(annotations, key=lambda a: (a.review.submitted_at, a.review_id, a.passage.paragraph,
+                                                              a.passage.sentence, a.pk))]
 
 
 def submitted_ids(**filters):
-    return reading_order(Annotation.objects.filter(review__status=Review.Status.SUBMITTED, **filters)
-                         .select_related("passage", "flag"))
+    return collection_order(Annotation.objects.filter(review__status=Review.Status.SUBMITTED, **filters)
+                         .select_related("passage", "review"))
 
 
 def get_json(client, url, data=None):
@@ -385,8 +385,11 @@ def test_selectors_quote_the_text_at_code_point_offsets_with_32_characters_aroun
         quote, position = selectors(item)
         assert (position["start"], position["end"]) == (start, end)
         assert quote["exact"] == body[start:end]
-        assert quote["prefix"] == body[max(start - 32, 0):start] and quote["suffix"] == body[end:end + 32]
-        assert len(quote["prefix"]) == min(start, 32) and len(quote["suffix"]) == min(len(body) - end, 32)
+        # Left out at the text's edges, where there is nothing before or after.
+        assert quote.get("prefix", "") == body[max(start - 32, 0):start]
+        assert quote.get("suffix", "") == body[end:end + 32]
+        assert len(quote.get("prefix", "")) == min(start, 32) and len(quote.get("suffix", "")) == min(len(body) - end, 32)
+        assert ("prefix" in quote) == (start > 0) and ("suffix" in quote) == (end < len(body))
         assert item["target"]["source"] == "http://testserver" + reverse("dossier:article-detail",
                                                                          args=[flagged.article_id])
 
@@ -478,7 +481,7 @@ def test_every_item_id_serves_that_same_annotation(client, editor, corpus):
         assert get_json(client, item["id"]) == {"@context": collection["@context"], **item}
 
 
-def test_pages_chain_through_every_annotation_once_in_reading_order(client, editor, corpus, small_pages):
+def test_pages_chain_through_every_annotation_once_in_collection_order(client, editor, corpus, small_pages):
     client.force_login(editor)
     collection = get_json(client, ALL)
     served = list(pages(client, collection))

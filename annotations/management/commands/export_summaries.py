@@ -54,28 +54,51 @@ class Command(BaseCommand):
         for share in ("sourced_fact_share", "unsourced_share", "opinion_share"):
             for end in ("min", "max"):
                 filters.add_argument(f"--{share.replace('_', '-')}-{end}", metavar="PERCENT")
-        parser.add_argument("--sort", help="A column, '-' first for descending, e.g. -sourced_fact_share.")
+        parser.add_argument("--sort", help="A column, '-' first for descending: --sort=-sourced_fact_share.")
 
     def handle(self, *args, format, output, sort, **options):
         if format == "xlsx" and output is None:
             raise CommandError("An xlsx export needs --output FILE.")
+        if output is not None and output.is_dir():
+            raise CommandError(f"{output} is a folder: give a file name.")
         query = self.query(options, sort)
-        progress = tqdm(unit="row" if format != "jsonld" else "annotation", file=self.stderr,
-                        disable=options["verbosity"] < 1 or None)
         try:
-            with _replacing(output, self.stdout) as write:
-                rows = self.export(format, query, write, progress)
+            rows, total = self.rows(format, query)
         except ValidationError as error:
             raise CommandError("Fix the filter: " + " ".join(error.messages))
+        entry = exports.log(
+            Export.Kind.ANNOTATIONS if format == "jsonld" else Export.Kind.TABLE, format, None,
+            username=_system_account(), via=Export.Via.COMMAND, parameters=exports.parameters(query),
+        )
+        # The bar writes to the real stream: Django's stderr wrapper would end each redraw with a newline.
+        progress = tqdm(total=total, unit="annotation" if format == "jsonld" else "row",
+                        file=getattr(self.stderr, "_out", self.stderr), disable=options["verbosity"] < 1 or None)
+        written = _Counter(progress)
+        try:
+            with _replacing(output, self.stdout) as write:
+                if format == "jsonld":
+                    for chunk in web_annotations.stream_collection(written(rows), "Dossier annotations", absolute_url):
+                        write(chunk)
+                elif format == "xlsx":
+                    exports.write_xlsx(_prepend(next(rows), written(rows)), write.file, "Articles")
+                else:
+                    for chunk in exports.text_chunks(_prepend(next(rows), written(rows)), format):
+                        write(chunk)
         finally:
             progress.close()
-        exports.log(
-            Export.Kind.ANNOTATIONS if format == "jsonld" else Export.Kind.TABLE, format, rows,
-            username=getpass.getuser(), via=Export.Via.COMMAND, parameters=exports.parameters(query),
-        )
-        if output is not None:
-            self.stderr.write(f"Exported {rows} {'annotation' if format == 'jsonld' else 'row'}"
-                              f"{'' if rows == 1 else 's'} to {output}.")
+        entry.finish(written.count)
+        if output is not None and options["verbosity"] >= 1:
+            noun = "annotation" if format == "jsonld" else "row"
+            self.stderr.write(f"Exported {written.count} {noun}{'' if written.count == 1 else 's'} to {output}.")
+
+    def rows(self, export_format, query):
+        """(what to write, how many there are now): the table's values, or the filtered articles' annotations."""
+        if export_format == "jsonld":
+            articles = filtered_articles(query)
+            annotations = web_annotations.submitted(Annotation.objects.filter(passage__article__in=articles.values("pk")))
+            return annotations.iterator(chunk_size=web_annotations.CHUNK), annotations.count()
+        table = credibility_table(query)
+        return exports.table_values(table), table.data.data.count()
 
     def query(self, options, sort):
         """The options as the articles page's query string; names resolved to ids."""
@@ -90,34 +113,19 @@ class Command(BaseCommand):
                     raise CommandError(f"No {model._meta.verbose_name} is named “{query[parameter]}”.")
                 query[parameter] = str(found)
         if sort is not None:
-            if sort.removeprefix("-") not in CredibilityTable.base_columns:
-                columns = ", ".join(name for name, column in CredibilityTable.base_columns.items() if column.visible)
+            sortable = [name for name, column in CredibilityTable.base_columns.items() if column.orderable is not False]
+            if sort.removeprefix("-") not in sortable:
+                columns = ", ".join(sortable)
                 raise CommandError(f"Unknown sort “{sort}”: use one of {columns}, with '-' first for descending.")
             query["sort"] = sort
         return query
 
-    def export(self, export_format, query, write, progress):
-        """Write the export through `write`; the number of rows or annotations written."""
-        written = _Counter(progress)
-        if export_format == "jsonld":
-            articles = filtered_articles(query)
-            annotations = web_annotations.submitted(Annotation.objects.filter(passage__article__in=articles.values("pk")))
-            progress.total = annotations.count()  # for the bar; what is written is counted as it goes
-            stream = web_annotations.stream_collection(
-                written(annotations.iterator(chunk_size=web_annotations.CHUNK)), "Dossier annotations", absolute_url)
-            for chunk in stream:
-                write(chunk)
-            return written.count
-        table = credibility_table(query)
-        progress.total = table.data.data.count()
-        values = exports.table_values(table)
-        values = _prepend(next(values), written(values))
-        if export_format == "xlsx":
-            exports.write_xlsx(values, write.file, "Articles")
-        else:
-            for chunk in exports.text_chunks(values, export_format):
-                write(chunk)
-        return written.count
+
+def _system_account():
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # a container's user may have no name
+        return f"uid {os.getuid()}"
 
 
 class _Counter:
@@ -165,10 +173,12 @@ class _replacing:
         if self.file is None:
             return
         self.file.close()
-        if kind is None:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(self.file.name, 0o666 & ~umask)  # as a plainly created file would be
-            os.replace(self.file.name, self.path)
-        else:
-            os.unlink(self.file.name)
+        try:
+            if kind is None:
+                umask = os.umask(0)
+                os.umask(umask)
+                os.chmod(self.file.name, 0o666 & ~umask)  # as a plainly created file would be
+                os.replace(self.file.name, self.path)
+        finally:
+            if os.path.exists(self.file.name):
+                os.unlink(self.file.name)
