@@ -196,15 +196,6 @@ def table_response(values, export_format, filename, title):
     return response
 
 
-def write_table(values, export_format, file, title):
-    """The rows into an open binary file, for the export command."""
-    if export_format == "xlsx":
-        write_xlsx(values, file, title)
-        return
-    for chunk in text_chunks(values, export_format):
-        file.write(chunk.encode("utf-8"))
-
-
 def logged(values, entry):
     """The header and rows, unchanged; once the last row has been read, the log entry gets their number."""
     yield next(values)
