@@ -56,7 +56,7 @@ def export_table(request, export_format):
     try:
         table = credibility_table(request.GET, request)
     except ValidationError as error:
-        return _bad_request("Fix the filter before exporting: " + " ".join(error.messages))
+        return _filter_error(error)
     # Logged as it starts, so that a download broken off early is on record too (without a row count).
     entry = exports.log(Export.Kind.TABLE, export_format, None, user=request.user,
                         parameters=exports.parameters(request.GET))
@@ -70,6 +70,11 @@ PAGE_NUMBER = re.compile(r"[0-9]{1,9}")  # ASCII digits only: str.isdigit() take
 
 def _bad_request(message):
     return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+
+
+def _filter_error(error):
+    """An export asked for with a filter the articles page would reject: say which parameters and why."""
+    return _bad_request("Fix the filter before exporting: " + " ".join(error.messages))
 
 
 @require_GET
@@ -123,9 +128,8 @@ def annotation_collection(request):
     try:
         articles = filtered_articles(request.GET)
     except ValidationError as error:
-        return _bad_request("Fix the filter before exporting: " + " ".join(error.messages))
-    annotations = web_annotations.submitted(Annotation.objects.filter(passage__article__in=articles.values("pk")))
-    return _annotation_collection(request, annotations, "Dossier annotations")
+        return _filter_error(error)
+    return _annotation_collection(request, web_annotations.of_articles(articles), "Dossier annotations")
 
 
 def _annotation_collection(request, annotations, label, article=None):

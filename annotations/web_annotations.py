@@ -46,6 +46,11 @@ def submitted(annotations=None):
     )
 
 
+def of_articles(articles):
+    """submitted() annotations of the articles in a queryset (the articles table's filter, say)."""
+    return submitted(Annotation.objects.filter(passage__article__in=articles.values("pk")))
+
+
 def items(annotations, absolute):
     """The annotations as Web Annotation objects; the article texts are read once per chunk of annotations."""
     for chunk in batches(annotations, CHUNK):

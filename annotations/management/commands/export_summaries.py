@@ -13,7 +13,7 @@ from dossier.models import Outlet
 from annotations import exports, web_annotations
 from annotations.exports import absolute_url
 from annotations.filters import filtered_articles
-from annotations.models import Annotation, Export, Flag
+from annotations.models import Export, Flag
 from annotations.tables import CredibilityTable, credibility_table
 
 # Option -> the articles table's query parameter.
@@ -94,8 +94,7 @@ class Command(BaseCommand):
     def rows(self, export_format, query):
         """(what to write, how many there are now): the table's values, or the filtered articles' annotations."""
         if export_format == "jsonld":
-            articles = filtered_articles(query)
-            annotations = web_annotations.submitted(Annotation.objects.filter(passage__article__in=articles.values("pk")))
+            annotations = web_annotations.of_articles(filtered_articles(query))
             return annotations.iterator(chunk_size=web_annotations.CHUNK), annotations.count()
         table = credibility_table(query)
         return exports.table_values(table), table.data.data.count()
