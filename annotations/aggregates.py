@@ -6,6 +6,7 @@ from django.db.models.functions import Cast, Coalesce, Floor, NullIf
 
 from . import scoring
 from .models import Annotation, ArticleSummary, Review
+from .summaries import status_is
 
 BANDS = 10
 
@@ -14,7 +15,7 @@ def with_credibility(queryset):
     """Annotate outlets or authors (anything with `articles`) with their reviewed articles' characters per
     category, `articles`, `reviewed` and the shares: one grouped query, no per-row work.
     """
-    reviewed = Q(articles__summary__reviewers__gt=0)
+    reviewed = status_is(ArticleSummary.Status.REVIEWED, through="articles__summary__")
     chars = {
         f"{category}_chars": Coalesce(Sum(f"articles__summary__{category}_chars", filter=reviewed), 0)
         for category in scoring.SHARE_CATEGORIES

@@ -8,7 +8,7 @@ from dossier.filters import ArticleFilter, longest
 from dossier.models import Article, Author
 
 from .models import Annotation, ArticleSummary, Flag, Review
-from .summaries import with_summary
+from .summaries import status_is, with_summary
 
 NOT_STARTED = ("not_started", "Not started")
 
@@ -68,11 +68,13 @@ class CredibilityFilter(ArticleFilter):
     flag = django_filters.ModelChoiceFilter(
         label="Flag present", queryset=Flag.objects.only("name"), empty_label="Any flag", method="filter_flag"
     )
-    sourced_fact_share = PercentRangeFilter(label="Sourced-fact share %")
-    unsourced_share = PercentRangeFilter(label="Unsourced %")
-    opinion_share = PercentRangeFilter(label="Opinion %")
+    # On the stored columns, not the with_summary() annotations: a filter there makes the summary join
+    # inner, and the table's score sort can then walk the summary's score index.
+    sourced_fact_share = PercentRangeFilter(label="Sourced-fact share %", field_name="summary__sourced_fact_share")
+    unsourced_share = PercentRangeFilter(label="Unsourced %", field_name="summary__unsourced_share")
+    opinion_share = PercentRangeFilter(label="Opinion %", field_name="summary__opinion_share")
     status = django_filters.ChoiceFilter(
-        label="Status", empty_label="Any status", choices=ArticleSummary.Status.choices
+        label="Status", empty_label="Any status", choices=ArticleSummary.Status.choices, method="filter_status"
     )
 
     class Meta(ArticleFilter.Meta):
@@ -85,6 +87,11 @@ class CredibilityFilter(ArticleFilter):
         """Articles with an author whose name contains the text (a subquery, so no duplicate rows)."""
         authors = Article.authors.through.objects.filter(article=OuterRef("pk"), author__name__icontains=value)
         return queryset.filter(Exists(authors))
+
+    def filter_status(self, queryset, name, value):
+        """On the stored counts rather than the `status` annotation: this makes the summary join inner, so
+        that the table's score sort can walk the summary's score index."""
+        return queryset.filter(status_is(value))
 
     def filter_flag(self, queryset, name, value):
         """Articles where a submitted review used the flag."""

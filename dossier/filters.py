@@ -16,7 +16,11 @@ class ArticleFilter(django_filters.FilterSet):
         field_name="title", lookup_expr="icontains", label="Title contains", max_length=longest(Article, "title"),
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Search titles", "accesskey": "f"}),
     )
-    outlet = django_filters.ModelChoiceFilter(queryset=Outlet.objects.only("name"), empty_label="All outlets")
+    # Typed, not chosen from a list: a list of every outlet grows with the corpus, and so would each page.
+    outlet = django_filters.CharFilter(
+        field_name="outlet__name", lookup_expr="icontains", label="Outlet", max_length=longest(Outlet, "name"),
+        widget=forms.TextInput(attrs={"placeholder": "Name contains"}),
+    )
     language = django_filters.CharFilter(
         lookup_expr="iexact", label="Language", max_length=longest(Article, "language"),
         widget=forms.TextInput(attrs={"placeholder": "e.g. en", "size": 6}),

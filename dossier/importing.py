@@ -296,12 +296,12 @@ def _save(drafts, source_name, user):
         article.outlet = outlets.get(draft.outlet)
     bulk_create_with_history([article for article, _ in articles], Article, batch_size=500, default_user=user)
 
-    _insert_rows(
+    insert_rows(
         Passage,
         ["article_id", "paragraph", "sentence", "start", "end"],
         ((article.pk, s.paragraph, s.sentence, s.start, s.end) for article, _ in articles for s in segment(article.body)),
     )
-    _insert_rows(
+    insert_rows(
         Article.authors.through,
         ["article_id", "author_id"],
         ((article.pk, authors[name].pk) for article, draft in articles for name in dict.fromkeys(draft.authors)),
@@ -309,7 +309,7 @@ def _save(drafts, source_name, user):
     return [article.title for article, _ in articles], duplicates
 
 
-def _insert_rows(model, columns, rows, batch_size=5000):
+def insert_rows(model, columns, rows, batch_size=5000):
     """Plain multi-row INSERTs: for passages, building a model instance per row costs more than the insert."""
     connection = connections[model.objects.db]
     quote = connection.ops.quote_name

@@ -2,6 +2,7 @@
 from django import template
 
 from annotations import scoring
+from annotations.models import ArticleSummary
 
 register = template.Library()
 
@@ -21,6 +22,12 @@ def svg_percent(value):
 @register.filter
 def alpha(value):
     return "—" if value is None else f"{value:.2f}"
+
+
+@register.filter
+def summary_status(value):
+    """An article's stored status ("reviewed") as its label ("Reviewed")."""
+    return ArticleSummary.Status(value).label
 
 
 @register.filter

@@ -94,7 +94,7 @@ def test_a_progress_bar_goes_to_a_terminals_stderr(corpus):
 
 @pytest.mark.parametrize("args, message", [
     (["--format", "xlsx"], "needs --output"),
-    (["--format", "csv", "--outlet", "Nowhere"], "No outlet is named “Nowhere”"),
+    (["--format", "csv", "--outlet", "x" * 300], "outlet: Ensure this value has at most 200 characters"),
     (["--format", "csv", "--flag", "Nonsense"], "No flag is named “Nonsense”"),
     (["--format", "csv", "--sort", "password"], "Unknown sort “password”"),
     (["--format", "csv", "--sourced-fact-share-min", "500"], "sourced_fact_share"),

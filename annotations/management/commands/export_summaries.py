@@ -8,8 +8,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http import QueryDict
 from tqdm import tqdm
 
-from dossier.models import Outlet
-
 from annotations import exports, web_annotations
 from annotations.exports import absolute_url
 from annotations.filters import filtered_articles
@@ -44,7 +42,7 @@ class Command(BaseCommand):
                             "standard output if left out, except for xlsx.")
         filters = parser.add_argument_group("filters (as on the articles page)")
         filters.add_argument("--title", help="Title contains.")
-        filters.add_argument("--outlet", help="Outlet name, exactly.")
+        filters.add_argument("--outlet", help="An outlet's name contains.")
         filters.add_argument("--author", help="An author's name contains.")
         filters.add_argument("--language", help="Language code, e.g. en.")
         filters.add_argument("--published-from", metavar="YYYY-MM-DD")
@@ -100,17 +98,16 @@ class Command(BaseCommand):
         return exports.table_values(table), table.data.data.count()
 
     def query(self, options, sort):
-        """The options as the articles page's query string; names resolved to ids."""
+        """The options as the articles page's query string; the flag's name resolved to its id."""
         query = QueryDict(mutable=True)
         for option, parameter in FILTERS.items():
             if options.get(option) is not None:
                 query[parameter] = options[option]
-        for parameter, model in (("outlet", Outlet), ("flag", Flag)):
-            if parameter in query:
-                found = model.objects.filter(name=query[parameter]).values_list("pk", flat=True).first()
-                if found is None:
-                    raise CommandError(f"No {model._meta.verbose_name} is named “{query[parameter]}”.")
-                query[parameter] = str(found)
+        if "flag" in query:
+            found = Flag.objects.filter(name=query["flag"]).values_list("pk", flat=True).first()
+            if found is None:
+                raise CommandError(f"No flag is named “{query['flag']}”.")
+            query["flag"] = str(found)
         if sort is not None:
             sortable = [name for name, column in CredibilityTable.base_columns.items() if column.orderable is not False]
             if sort.removeprefix("-") not in sortable:

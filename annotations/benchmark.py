@@ -1,0 +1,348 @@
+"""Server-side latency of the pages and jobs that docs/performance.md holds to the brief's bars.
+
+Pages are requested in-process through Django's test client (the whole middleware stack, no
+network), with query logging off; each page's SQL queries are counted on one extra request.
+It runs only on a database holding nothing but generated corpora, and undoes what it changes:
+the reviews its reviewer started (with their audit history), the articles it imported (with
+theirs, and the outlet and author they created), its export log entries and its sessions. Its
+two accounts stay, without a usable password.
+"""
+import json
+import os
+import platform
+import random
+import resource
+import statistics
+import tempfile
+import time
+import tracemalloc
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import urlencode
+
+import django
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import reverse
+
+from dossier.importing import Metadata, import_paths
+from dossier.models import Article, Author, Outlet, Passage
+from dossier.tables import BoundedPaginator
+from dossier.roles import Role
+
+from . import corpus
+from .models import Annotation, ArticleSummary, Export, Flag, Review
+
+EDITOR, REVIEWER = "benchmark-editor", "benchmark-reviewer"
+WIRE, WRITER = "Benchmark Wire", "Benchmark Writer"  # the JSONL records' outlet and author
+PER_PAGE = 50
+IMPORT_ARTICLES = 1000
+JSONL_RECORDS = 20000
+
+
+@dataclass(frozen=True)
+class Bar:
+    """A bar from the brief, in milliseconds."""
+
+    p50: float | None = None
+    p95: float | None = None
+
+    def met(self, result):
+        return (self.p50 is None or result.p50 <= self.p50) and (self.p95 is None or result.p95 <= self.p95)
+
+    def __str__(self):
+        parts = [f"p50 ≤ {self.p50:g}" if self.p50 else "", f"p95 ≤ {self.p95:g}" if self.p95 else ""]
+        return ", ".join(part for part in parts if part)
+
+
+@dataclass
+class Result:
+    name: str
+    target: str
+    samples: list = field(repr=False)  # seconds
+    queries: int | None = None
+    bar: Bar | None = None
+    detail: str = ""
+
+    @property
+    def p50(self):
+        return statistics.median(self.samples) * 1000
+
+    @property
+    def p95(self):
+        ordered = sorted(self.samples)
+        # Nearest rank: the value 95% of the samples do not exceed (the largest of fewer than 20).
+        return ordered[max(0, -(-95 * len(ordered) // 100) - 1)] * 1000
+
+    @property
+    def met(self):
+        return None if self.bar is None else self.bar.met(self)
+
+    def as_dict(self):
+        return {
+            "name": self.name, "target": self.target, "requests": len(self.samples),
+            "p50_ms": round(self.p50, 2), "p95_ms": round(self.p95, 2), "max_ms": round(max(self.samples) * 1000, 2),
+            "queries": self.queries, "bar": str(self.bar) if self.bar else None, "met": self.met,
+            "detail": self.detail,
+        }
+
+
+class Benchmark:
+    def __init__(self, requests=50, runs=5, progress=print):
+        self.requests, self.runs, self.say = requests, runs, progress
+        self.results = []
+
+    def run(self):
+        imported = _not_generated()
+        if imported.exists():
+            raise ValueError(f"This database holds {imported.count()} articles that generate_corpus did not make: "
+                             "the benchmark changes data as it measures, so run it on a database of its own "
+                             "(DATABASE_URL) holding only a generated corpus.")
+        self.editor = self._client(EDITOR, Role.EDITOR)
+        self.reviewer_client = self._client(REVIEWER, Role.REVIEWER)
+        reviewed = list(ArticleSummary.objects.reviewed().order_by("article_id").values_list("article_id", flat=True))
+        if not reviewed:
+            raise ValueError("No reviewed articles: generate a corpus first (manage.py generate_corpus).")
+        step = max(1, len(reviewed) // self.requests)
+        self.sample = [reviewed[(i * step) % len(reviewed)] for i in range(self.requests)]
+        with override_settings(DEBUG=False):
+            try:
+                self.pages()
+                self.toggles()
+                self.export()
+                self.imports()
+            finally:
+                self.clean_up()
+        return self.results
+
+    def pages(self):
+        table = {"status": "reviewed", "sort": "-sourced_fact_share"}
+        reachable = min(ArticleSummary.objects.reviewed().count(), BoundedPaginator.MAX_ROWS)
+        deepest = max(1, -(-reachable // PER_PAGE))
+        self.page("Articles table, reviewed, by sourced-fact share: first page",
+                  lambda i: ("/", table), Bar(25, 50))
+        self.page(f"Articles table, same filter and sort: page {deepest}, the deepest",
+                  lambda i: ("/", {**table, "page": deepest}), Bar(25, 50))
+        self.page("Article summary (50 reviewed articles in turn)",
+                  lambda i: (reverse("annotations:summary", args=[self.sample[i]]), {}))
+        self.page("Reviewer workspace (50 articles in turn)",
+                  lambda i: (reverse("annotations:workspace", args=[self.sample[i]]), {}), Bar(None, 50),
+                  client=self.reviewer_client)
+        outlet = Outlet.objects.annotate(n=Count("articles")).order_by("-n", "pk").first()
+        self.page(f"Outlet page (the largest outlet: {outlet.n} articles)",
+                  lambda i: (reverse("annotations:outlet", args=[outlet.pk]), {}))
+
+    def page(self, name, request, bar=None, client=None):
+        client = client or self.editor
+        path, query = request(0)
+        self._get(client, path, query)  # warm: templates compiled, connection open
+        with CaptureQueriesContext(connection) as queries:
+            self._get(client, path, query)
+        count = len(queries)  # now: the next request empties the log
+        samples = self._timed(lambda path, query: self._get(client, path, query), request)
+        self._record(Result(name, _url(*request(0)), samples, count, bar))
+
+    def toggles(self):
+        flag = Flag.objects.active().order_by("order", "pk").first()
+        passages = dict(
+            Passage.objects.filter(article_id__in=self.sample, paragraph=0, sentence=0).values_list("article_id", "pk")
+        )
+
+        def toggle(i):
+            article = self.sample[i // 2]  # on, then off again
+            path = reverse("annotations:annotate", args=[article])
+            return path, {"passage": passages[article], "flag": flag.pk, "on": "1" if i % 2 == 0 else "0"}
+
+        client = self.reviewer_client
+        path, data = toggle(0)
+        self._post(client, path, data)
+        with CaptureQueriesContext(connection) as queries:
+            self._post(client, path, {**data, "on": "0"})
+        count = len(queries)
+        samples = self._timed(lambda path, data: self._post(client, path, data), toggle)
+        self._record(Result("Flag toggle (on, then off; the first on an article starts the review)",
+                            f"POST {path}", samples, count, Bar(None, 20)))
+
+    def _timed(self, send, request):
+        """Seconds each of the requests took: send(*request(i)), the request built before the clock starts."""
+        samples = []
+        for i in range(self.requests):
+            arguments = request(i)
+            began = time.perf_counter()
+            send(*arguments)
+            samples.append(time.perf_counter() - began)
+        return samples
+
+    def export(self):
+        rows = Article.objects.count()
+        began = time.perf_counter()
+        self._download()  # as the pages are warmed up; its time is reported apart
+        first = time.perf_counter() - began
+        samples = []
+        for _ in range(self.runs):
+            began = time.perf_counter()
+            size = self._download()
+            samples.append(time.perf_counter() - began)
+        tracemalloc.start()
+        self._download()
+        _, heap = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # the whole run's, not the export's alone
+        self._record(Result(f"CSV export of all {rows} summaries (streamed, to the last byte)", "/?_export=csv",
+                            samples, None, Bar(None, 5000),
+                            f"{size / 1e6:.1f} MB; first run {first:.1f} s; Python heap peak {heap / 2**20:.1f} MiB; "
+                            f"whole run's peak RSS {rss:.0f} MiB"))
+
+    def _download(self):
+        response = self.editor.get("/", {"_export": "csv"}, HTTP_HOST="localhost")
+        _check(response, "/?_export=csv")
+        return sum(len(chunk) for chunk in response.streaming_content)
+
+    def imports(self):
+        with tempfile.TemporaryDirectory(prefix="dossier-benchmark-") as folder:
+            samples = []
+            for run in range(self.runs):
+                files = Path(folder) / f"plain-{run}"
+                files.mkdir()
+                _write_plain_text(files, IMPORT_ARTICLES, f"benchmark-plain-{run}")
+                samples.append(self._import(files, IMPORT_ARTICLES))
+            rate = IMPORT_ARTICLES / statistics.median(samples)
+            self._record(Result(f"Import of {IMPORT_ARTICLES} plain-text articles (~800 words; cleaned, segmented)",
+                                "import_paths(folder)", samples, None, Bar(IMPORT_ARTICLES / 200 * 1000),
+                                f"{rate:.0f} articles/s at the median"))
+            samples = []
+            for run in range(self.runs):
+                path = Path(folder) / f"records-{run}.jsonl"
+                _write_jsonl(path, JSONL_RECORDS, f"benchmark-jsonl-{run}")
+                samples.append(self._import(path, JSONL_RECORDS))
+            self._record(Result(f"Import of one JSONL file of {JSONL_RECORDS} short records", "import_paths(file)",
+                                samples, None, Bar(3000), f"{JSONL_RECORDS / statistics.median(samples):.0f} records/s"))
+
+    def _import(self, path, expected):
+        began = time.perf_counter()
+        try:
+            report = import_paths([path], Metadata())
+            elapsed = time.perf_counter() - began
+        finally:
+            _delete_articles(_not_generated())  # the run refused to start while there were any
+        if report.imported != expected:
+            raise RuntimeError(f"The benchmark's import of {path} went wrong: {report.summary()}.")
+        return elapsed
+
+    def clean_up(self):
+        """Undo what measuring changed (the imports undo themselves)."""
+        reviews = list(Review.objects.filter(reviewer__username=REVIEWER).values_list("pk", flat=True))
+        Review.objects.filter(pk__in=reviews).delete()
+        Review.history.filter(id__in=reviews).delete()
+        Annotation.history.filter(review_id__in=reviews).delete()
+        Export.objects.filter(username=EDITOR).delete()
+        for name, model in ((WIRE, Outlet), (WRITER, Author)):
+            model.objects.filter(name=name, articles__isnull=True).delete()
+            model.history.filter(name=name).delete()
+        for client in (self.editor, self.reviewer_client):
+            client.logout()
+
+    def _client(self, username, role):
+        user, _ = get_user_model().objects.get_or_create(username=username)
+        if user.has_usable_password():
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        user.groups.add(Group.objects.get(name=role))
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(user)
+        return client
+
+    def _get(self, client, path, query):
+        response = client.get(path, query)
+        _check(response, _url(path, query))
+        return response
+
+    def _post(self, client, path, data):
+        response = client.post(path, data)
+        _check(response, f"POST {path}")
+
+    def _record(self, result):
+        self.results.append(result)
+        self.say(f"{result.name}: p50 {result.p50:.1f} ms, p95 {result.p95:.1f} ms"
+                 + (f", {result.queries} queries" if result.queries is not None else ""))
+
+
+def _url(path, query):
+    return f"{path}?{urlencode(query)}" if query else path
+
+
+def _check(response, target):
+    if response.status_code != 200:
+        raise RuntimeError(f"{target} answered {response.status_code}, not 200.")
+
+
+def _not_generated():
+    return Article.objects.exclude(source_name__startswith=corpus.GENERATED)
+
+
+def _delete_articles(articles):
+    ids = list(articles.values_list("pk", flat=True))
+    Article.objects.filter(pk__in=ids).delete()
+    Article.history.filter(id__in=ids).delete()
+
+
+def _write_plain_text(folder, count, seed):
+    """Plain-text files as scraped: the title on the first line, then the text (~800 words)."""
+    for index in range(count):
+        rng = random.Random(f"{seed}:{index}")
+        written = corpus.text(rng, corpus.pick_language(rng), index + 1)
+        (folder / f"{index:04d}.txt").write_text(f"{written.title}\n\n{written.body}\n", encoding="utf-8")
+
+
+def _write_jsonl(path, count, seed):
+    """Short structured records, like the peers' 20,000-document import: a title and a few sentences."""
+    rng = random.Random(seed)
+    with path.open("w", encoding="utf-8") as out:
+        for index in range(count):
+            language = corpus.pick_language(rng)
+            words = {"org": rng.choice(language.orgs), "place": rng.choice(language.places),
+                     "thing": rng.choice(language.things)}
+            body = f"{index + 1} — " + " ".join(corpus.sentence(rng, language, rng.choice(corpus.CATEGORIES), words) for _ in range(3))
+            record = {"title": f"{seed} {index + 1}", "body": body, "language": language.code,
+                      "outlet": WIRE, "authors": [WRITER]}
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def environment(results):
+    """What the figures were measured on, for the JSON file and docs/performance.md."""
+    counts = {
+        "articles": Article.objects.count(),
+        "passages": Passage.objects.count(),
+        "reviews": Review.objects.count(),
+        "annotations": Annotation.objects.count(),
+        "outlets": Outlet.objects.count(),
+    }
+    return {
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "cpu": _cpu_model(), "platform": platform.platform(),
+                    "python": platform.python_version(), "django": django.get_version()},
+        "database": {"vendor": connection.vendor, "version": _database_version()},
+        "corpus": counts,
+        "results": [result.as_dict() for result in results],
+    }
+
+
+def _cpu_model():
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor()
+
+
+def _database_version():
+    with connection.cursor() as cursor:
+        cursor.execute("select sqlite_version()" if connection.vendor == "sqlite" else "show server_version")
+        return cursor.fetchone()[0]
