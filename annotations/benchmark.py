@@ -128,9 +128,9 @@ class Benchmark:
                   lambda i: ("/", table), Bar(25, 50))
         self.page(f"Articles table, same filter and sort: page {deepest}, the deepest",
                   lambda i: ("/", {**table, "page": deepest}), Bar(25, 50))
-        self.page("Article summary (50 reviewed articles in turn)",
+        self.page(f"Article summary ({len(set(self.sample))} reviewed articles in turn)",
                   lambda i: (reverse("annotations:summary", args=[self.sample[i]]), {}))
-        self.page("Reviewer workspace (50 articles in turn)",
+        self.page(f"Reviewer workspace ({len(set(self.sample))} articles in turn)",
                   lambda i: (reverse("annotations:workspace", args=[self.sample[i]]), {}), Bar(None, 50),
                   client=self.reviewer_client)
         outlet = Outlet.objects.annotate(n=Count("articles")).order_by("-n", "pk").first()
