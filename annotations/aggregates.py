@@ -6,7 +6,6 @@ from django.db.models.functions import Cast, Coalesce, Floor, NullIf
 
 from . import scoring
 from .models import Annotation, ArticleSummary, Review
-from .summaries import status_is
 
 BANDS = 10
 
@@ -15,7 +14,7 @@ def with_credibility(queryset):
     """Annotate outlets or authors (anything with `articles`) with their reviewed articles' characters per
     category, `articles`, `reviewed` and the shares: one grouped query, no per-row work.
     """
-    reviewed = status_is(ArticleSummary.Status.REVIEWED, through="articles__summary__")
+    reviewed = ArticleSummary.status_is(ArticleSummary.Status.REVIEWED, through="articles__summary__")
     chars = {
         f"{category}_chars": Coalesce(Sum(f"articles__summary__{category}_chars", filter=reviewed), 0)
         for category in scoring.SHARE_CATEGORIES

@@ -24,8 +24,10 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from dossier.models import Article
 
 from .filters import CredibilityFilter, parameter_names
-from .models import ArticleSummary, Export
+from .models import Export
 from .summaries import batches
+from .tables import summary_path_around_id
+from .templatetags.scores import summary_status
 
 CHUNK = 1000  # rows read, and written, at a time
 
@@ -99,7 +101,8 @@ def _percent(share):
 
 def _article_readers(request):
     """{column of tables.CredibilityTable: (values() path, conversion)}; a new column needs an entry."""
-    summary = absolute_url(reverse("annotations:summary", args=[0]), request).rsplit("/0/", 1)
+    before, after = summary_path_around_id()
+    summary = absolute_url(before, request)
     return {
         "id": ("id", None),
         "title": ("title", None),
@@ -112,9 +115,8 @@ def _article_readers(request):
         "unsourced_share": ("unsourced_share", _percent),
         "opinion_share": ("opinion_share", _percent),
         "agreement": ("agreement", lambda alpha: round(alpha, 3)),
-        "status": ("status", lambda status: ArticleSummary.Status(status).label),
-        # One reverse() for all rows: a hundred thousand of them would be a tenth of the export's time.
-        "summary_url": ("id", lambda pk: f"{summary[0]}/{pk}/{summary[1]}"),
+        "status": ("status", summary_status),
+        "summary_url": ("id", lambda pk: f"{summary}/{pk}/{after}"),
         "url": ("url", lambda url: url or None),
     }
 

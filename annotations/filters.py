@@ -8,7 +8,7 @@ from dossier.filters import ArticleFilter, longest
 from dossier.models import Article, Author
 
 from .models import Annotation, ArticleSummary, Flag, Review
-from .summaries import status_is, with_summary
+from .summaries import with_summary
 
 NOT_STARTED = ("not_started", "Not started")
 
@@ -91,7 +91,7 @@ class CredibilityFilter(ArticleFilter):
     def filter_status(self, queryset, name, value):
         """On the stored counts rather than the `status` annotation: this makes the summary join inner, so
         that the table's score sort can walk the summary's score index."""
-        return queryset.filter(status_is(value))
+        return queryset.filter(ArticleSummary.status_is(value))
 
     def filter_flag(self, queryset, name, value):
         """Articles where a submitted review used the flag."""

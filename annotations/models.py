@@ -184,7 +184,7 @@ class Annotation(models.Model):
 
 class ArticleSummaryQuerySet(models.QuerySet):
     def reviewed(self):
-        return self.filter(reviewers__gt=0)
+        return self.filter(ArticleSummary.status_is(ArticleSummary.Status.REVIEWED, through=""))
 
 
 class ArticleSummary(models.Model):
@@ -247,6 +247,19 @@ class ArticleSummary(models.Model):
             reviewers=score.reviewers,
             reviews_in_progress=reviews_in_progress,
         )
+
+    @classmethod
+    def status_is(cls, status, through="summary__"):
+        """The stored counts that give this status (as `status` reads them), as a Q on articles, or on
+        summaries with through="" (or on anything that reaches them with another path).
+        """
+        if status == cls.Status.REVIEWED:
+            return models.Q(**{f"{through}reviewers__gt": 0})
+        if status == cls.Status.IN_REVIEW:
+            return models.Q(**{f"{through}reviewers": 0, f"{through}reviews_in_progress__gt": 0})
+        started = cls.status_is(cls.Status.REVIEWED, through) | cls.status_is(cls.Status.IN_REVIEW, through)
+        # Through articles, filter() joins the summary inner unless told that a missing one counts.
+        return ~started if not through else models.Q(**{f"{through}isnull": True}) | ~started
 
     @property
     def status(self):

@@ -57,18 +57,6 @@ def fresh_summaries(article_ids):
     return summaries
 
 
-def status_is(status, through="summary__"):
-    """The stored counts that give an article this status, as a Q on articles (or on summaries, through="")."""
-    Status = ArticleSummary.Status
-    if status == Status.REVIEWED:
-        return models.Q(**{f"{through}reviewers__gt": 0})
-    if status == Status.IN_REVIEW:
-        return models.Q(**{f"{through}reviewers": 0, f"{through}reviews_in_progress__gt": 0})
-    started = status_is(Status.REVIEWED, through) | status_is(Status.IN_REVIEW, through)
-    # Through articles, filter() joins the summary inner unless told that a missing one counts.
-    return ~started if not through else models.Q(**{f"{through}isnull": True}) | ~started
-
-
 def with_summary(articles):
     """Annotate an Article queryset with the stored scores and `status`: one LEFT JOIN.
 
@@ -83,8 +71,8 @@ def with_summary(articles):
         reviewers=Coalesce("summary__reviewers", 0),
         reviews_in_progress=Coalesce("summary__reviews_in_progress", 0),
         status=models.Case(
-            models.When(status_is(Status.REVIEWED), then=models.Value(Status.REVIEWED)),
-            models.When(status_is(Status.IN_REVIEW), then=models.Value(Status.IN_REVIEW)),
+            models.When(ArticleSummary.status_is(Status.REVIEWED), then=models.Value(Status.REVIEWED)),
+            models.When(ArticleSummary.status_is(Status.IN_REVIEW), then=models.Value(Status.IN_REVIEW)),
             default=models.Value(Status.NOT_STARTED),
         ),
     )

@@ -108,10 +108,6 @@ class CredibilityTable(BoundedTable):
     def render_status(self, value):
         return summary_status(value)
 
-    @property
-    def shows_outlet(self):
-        return "outlet" not in (self.exclude or ())
-
     def rows_html(self):
         """The page's rows, one <tr> each: the columns of Meta.fields that are visible, in that order
         (tests check the header and the cells line up).
@@ -119,8 +115,8 @@ class CredibilityTable(BoundedTable):
         Written here rather than cell by cell in a template: django-tables2's generic cells and
         template loops cost a fifth of a millisecond a row, and this page is held to 25 ms.
         """
-        before, _, after = reverse("annotations:summary", args=[0]).rpartition("/0/")
-        outlet = self.shows_outlet
+        before, after = summary_path_around_id()
+        outlet = "outlet" not in (self.exclude or ())
         for row in self.paginated_rows:
             article = row.record
             authors = ", ".join(author.name for author in article.authors.all()) or "—"
@@ -134,6 +130,14 @@ class CredibilityTable(BoundedTable):
                 percent(article.unsourced_share), percent(article.opinion_share), alpha(article.agreement),
                 summary_status(article.status),
             )
+
+
+def summary_path_around_id():
+    """The summary URL's path before and after an article's id ("/articles", "summary/"): reversed once
+    for a page or an export of rows, since reverse() per row would cost more than the row.
+    """
+    before, _, after = reverse("annotations:summary", args=[0]).rpartition("/0/")
+    return before, after
 
 
 def credibility_table(query, request=None):
