@@ -19,7 +19,7 @@ from django.core.management.color import no_style
 from django.db import connection, reset_queries, transaction
 from django.db.models import Max
 
-from dossier.importing import insert_rows
+from dossier.bulk import insert_rows
 from dossier.models import Article, Author, Outlet, Passage
 from dossier.roles import Role
 

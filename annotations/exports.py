@@ -21,11 +21,11 @@ from django.utils.encoding import force_str
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from dossier.bulk import batches
 from dossier.models import Article
 
 from .filters import CredibilityFilter, parameter_names
 from .models import Export
-from .summaries import batches
 from .tables import summary_path_around_id
 from .templatetags.scores import summary_status
 

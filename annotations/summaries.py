@@ -1,16 +1,15 @@
 """Stored article summaries: computed from the database, refreshed on every change, checked on demand."""
 from collections import defaultdict
-from itertools import islice
 
 from django.db import models, transaction
 from django.db.models.functions import Coalesce
 
+from dossier.bulk import batches
 from dossier.models import Article, Passage
 
 from . import scoring
 from .models import Annotation, ArticleSummary, Review
 
-BATCH = 500
 _UPDATE_FIELDS = ArticleSummary.SCORE_FIELDS
 
 
@@ -115,10 +114,3 @@ def differences(article_ids):
         kept_scores = kept.scores() if kept else None
         if now_scores != kept_scores:
             yield article_id, kept_scores, now_scores
-
-
-def batches(items, size=BATCH):
-    """Lists of at most `size` items (ids, rows) from an iterable: for whole-corpus passes."""
-    items = iter(items)
-    while batch := list(islice(items, size)):
-        yield batch

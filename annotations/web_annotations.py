@@ -11,10 +11,10 @@ import uuid
 
 from django.urls import reverse
 
+from dossier.bulk import batches
 from dossier.models import Article
 
 from .models import Annotation, Review
-from .summaries import batches
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 CONTENT_TYPE = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'

@@ -8,23 +8,22 @@ leaves nothing behind; duplicates (same content hash) are reported and skipped.
 import json
 import re
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import DatabaseError, IntegrityError, connections, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from .bulk import BATCH, batches, insert_rows
 from .cleaning import name_key
 from .formats import SUFFIXES, BadInput, clean_name, parse_date, read_drafts, split_names, suffix_of
 from .models import Article, Author, Outlet, Passage
 from .segmenting import segment
 
-_HASH_BATCH = 500  # stays under SQLite's limit on query parameters
 _validate_url = URLValidator(schemes=["http", "https"])
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -309,23 +308,9 @@ def _save(drafts, source_name, user):
     return [article.title for article, _ in articles], duplicates
 
 
-def insert_rows(model, columns, rows, batch_size=5000):
-    """Plain multi-row INSERTs: for passages, building a model instance per row costs more than the insert."""
-    connection = connections[model.objects.db]
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(model._meta.db_table), ", ".join(map(quote, columns)), ", ".join(["%s"] * len(columns))
-    )
-    rows = iter(rows)
-    with connection.cursor() as cursor:
-        while batch := list(islice(rows, batch_size)):
-            cursor.executemany(sql, batch)
-
-
 def _existing_hashes(hashes):
     found = set()
-    for i in range(0, len(hashes), _HASH_BATCH):
-        batch = hashes[i : i + _HASH_BATCH]
+    for batch in batches(hashes, BATCH):
         found.update(Article.objects.filter(content_hash__in=batch).values_list("content_hash", flat=True))
     return found
 

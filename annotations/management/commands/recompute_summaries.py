@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from tqdm import tqdm
 
+from dossier.bulk import BATCH, batches
 from dossier.models import Article
 
 from annotations import summaries
@@ -20,10 +21,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, check=False, **options):
         total = Article.objects.count()
-        ids = Article.objects.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=summaries.BATCH)
+        ids = Article.objects.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=BATCH)
         progress = tqdm(total=total, unit="article", file=self.stderr, disable=options["verbosity"] < 1 or None)
         found = 0
-        for batch in summaries.batches(ids):
+        for batch in batches(ids):
             if check:
                 with transaction.atomic():
                     summaries.lock(batch)  # a change in flight would otherwise look like a difference
