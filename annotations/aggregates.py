@@ -5,7 +5,7 @@ from django.db.models import Case, Count, F, FloatField, Q, Sum, When
 from django.db.models.functions import Cast, Coalesce, Floor, NullIf
 
 from . import scoring
-from .models import Annotation, ArticleSummary, Review
+from .models import Annotation, ArticleSummary
 
 BANDS = 10
 
@@ -81,7 +81,7 @@ def distribution(articles):
 def most_used_flags(articles, limit=5):
     """[(flag name, category, uses)] in submitted reviews of `articles`, most used first: one query."""
     return list(
-        Annotation.objects.filter(review__status=Review.Status.SUBMITTED, review__article__in=articles)
+        Annotation.objects.submitted().filter(review__article__in=articles)
         .values_list("flag__name", "flag__category")
         .annotate(uses=Count("pk"))
         .order_by("-uses", "flag__name")[:limit]

@@ -60,7 +60,7 @@ def restore(record):
         raise ValidationError("Only a removed annotation can be restored.")
     key = {"review_id": record.review_id, "passage_id": record.passage_id, "flag_id": record.flag_id}
     # Locked like a flag change, so a submit arriving meanwhile waits and then sees the restore.
-    review = Review.objects.select_for_update().filter(pk=record.review_id).first()
+    review = Review.objects.locked().filter(pk=record.review_id).first()
     if review is None:
         raise ValidationError("Its review has been deleted, so the annotation cannot come back.")
     if review.is_submitted:

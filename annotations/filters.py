@@ -1,3 +1,6 @@
+"""The articles' filters: the reviewer's queue and the editors' articles table (and its exports)."""
+from functools import cache
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
@@ -7,17 +10,16 @@ from django_filters.fields import RangeField
 from dossier.filters import ArticleFilter, longest
 from dossier.models import Article, Author
 
-from .models import Annotation, ArticleSummary, Flag, Review
-from .summaries import with_summary
+from .models import Annotation, ArticleSummary, Flag, Review, ScoredArticle
 
-NOT_STARTED = ("not_started", "Not started")
+NOT_STARTED = ArticleSummary.Status.NOT_STARTED
 
 
 class QueueFilter(ArticleFilter):
     status = django_filters.ChoiceFilter(
         label="My review",
         empty_label="Any status",
-        choices=[NOT_STARTED, *Review.Status.choices],
+        choices=[(NOT_STARTED.value, NOT_STARTED.label), *Review.Status.choices],
         method="filter_status",
     )
 
@@ -26,7 +28,7 @@ class QueueFilter(ArticleFilter):
 
     def filter_status(self, queryset, name, value):
         """Filter on the review_status that Article.objects.with_review_status() annotates."""
-        if value == NOT_STARTED[0]:
+        if value == NOT_STARTED:
             return queryset.filter(review_status__isnull=True)
         return queryset.filter(review_status=value)
 
@@ -56,7 +58,7 @@ class PercentRangeFilter(django_filters.RangeFilter):
 
 
 class CredibilityFilter(ArticleFilter):
-    """The editors' article filters, for summaries.with_summary(): every parameter names one field."""
+    """The editors' article filters, over ScoredArticle.objects.for_table(): every parameter names one field."""
 
     author = django_filters.CharFilter(
         label="Author", method="filter_author", max_length=longest(Author, "name"),
@@ -89,15 +91,11 @@ class CredibilityFilter(ArticleFilter):
         return queryset.filter(Exists(authors))
 
     def filter_status(self, queryset, name, value):
-        """On the stored counts rather than the `status` annotation: this makes the summary join inner, so
-        that the table's score sort can walk the summary's score index."""
-        return queryset.filter(ArticleSummary.status_is(value))
+        return queryset.with_status(value)
 
     def filter_flag(self, queryset, name, value):
         """Articles where a submitted review used the flag."""
-        uses = Annotation.objects.filter(
-            flag=value, review__article=OuterRef("pk"), review__status=Review.Status.SUBMITTED
-        )
+        uses = Annotation.objects.submitted().filter(flag=value, review__article=OuterRef("pk"))
         return queryset.filter(Exists(uses))
 
 
@@ -106,16 +104,24 @@ def filtered_articles(query):
 
     Raises ValidationError naming each bad parameter, where the page would show the form's errors.
     """
-    filterset = CredibilityFilter(query, queryset=with_summary(Article.objects.for_list()))
+    filterset = CredibilityFilter(query, queryset=ScoredArticle.objects.for_table())
     if not filterset.is_valid():
         raise ValidationError([f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items()])
     return filterset.qs
 
 
+@cache
 def parameter_names(filterset_class):
     """Every query parameter the filter set reads (a range field reads two: name_min and name_max)."""
     names = set()
     for name, field in filterset_class().form.fields.items():
         suffixes = getattr(field.widget, "suffixes", None)
         names |= {f"{name}_{suffix}" for suffix in suffixes} if suffixes else {name}
-    return names
+    return frozenset(names)
+
+
+def logged_parameters(query):
+    """The articles table's filter and sort in a query string, as the export log keeps them."""
+    kept = parameter_names(CredibilityFilter) | {"sort"}
+    return {key: values[0] if len(values) == 1 else values for key, values in query.lists()
+            if key in kept and any(values)}

@@ -53,7 +53,7 @@ def article_report(article):
     )
     submitted = [review for review in reviews if review.is_submitted]
     annotations = list(
-        Annotation.objects.filter(review__article=article, review__status=Review.Status.SUBMITTED)
+        Annotation.objects.submitted().filter(review__article=article)
         .select_related("flag")
         .order_by("flag__order", "flag__name")
     )

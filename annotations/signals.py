@@ -61,7 +61,7 @@ def flag_saved(sender, instance, created, **kwargs):
     if created or before is None or before == instance.category:
         return
     summaries.refresh(
-        Annotation.objects.filter(flag=instance, review__status=Review.Status.SUBMITTED)
+        Annotation.objects.submitted().filter(flag=instance)
         .values_list("review__article_id", flat=True)
         .distinct()
     )

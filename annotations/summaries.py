@@ -1,8 +1,7 @@
 """Stored article summaries: computed from the database, refreshed on every change, checked on demand."""
 from collections import defaultdict
 
-from django.db import models, transaction
-from django.db.models.functions import Coalesce
+from django.db import transaction
 
 from dossier.bulk import batches
 from dossier.models import Article, Passage
@@ -42,7 +41,7 @@ def fresh_summaries(article_ids):
         else:
             in_progress[article_id] += 1
     flags = flags_by_review(
-        Annotation.objects.filter(review__article_id__in=article_ids, review__status=Review.Status.SUBMITTED)
+        Annotation.objects.submitted().filter(review__article_id__in=article_ids)
         .values_list("review_id", "passage_id", "flag__category")
     )
     summaries = {}
@@ -54,27 +53,6 @@ def fresh_summaries(article_ids):
         score = scoring.score(passages[article_id], reviews)
         summaries[article_id] = ArticleSummary.of(article_id, score, in_progress[article_id])
     return summaries
-
-
-def with_summary(articles):
-    """Annotate an Article queryset with the stored scores and `status`: one LEFT JOIN.
-
-    Scores are None, `reviewers` and `reviews_in_progress` 0, where nobody has started a review.
-    """
-    Status = ArticleSummary.Status
-    return articles.annotate(
-        sourced_fact_share=models.F("summary__sourced_fact_share"),
-        unsourced_share=models.F("summary__unsourced_share"),
-        opinion_share=models.F("summary__opinion_share"),
-        agreement=models.F("summary__agreement"),
-        reviewers=Coalesce("summary__reviewers", 0),
-        reviews_in_progress=Coalesce("summary__reviews_in_progress", 0),
-        status=models.Case(
-            models.When(ArticleSummary.status_is(Status.REVIEWED), then=models.Value(Status.REVIEWED)),
-            models.When(ArticleSummary.status_is(Status.IN_REVIEW), then=models.Value(Status.IN_REVIEW)),
-            default=models.Value(Status.NOT_STARTED),
-        ),
-    )
 
 
 def lock(article_ids):

@@ -1,30 +1,42 @@
-from django.urls import path
+from django.urls import include, path
 
 from dossier.models import Author, Outlet
 
-from . import views
+from .views import audit, credibility, exports, review
 
 app_name = "annotations"
 
+# /articles/<pk>/: one article's pages, by audience.
+article_urls = [
+    # Reviewers (editors and admins read the workspace too).
+    path("review/", review.workspace, name="workspace"),
+    path("review/annotations/", review.annotate, name="annotate"),
+    path("review/submit/", review.submit, name="submit"),
+    # Editors: scores and downloads.
+    path("summary/", credibility.article_summary, name="summary"),
+    path("compare/", credibility.compare, name="compare"),
+    path("report/", exports.report, name="report"),
+    path("report.json", exports.report, {"export_format": "json"}, name="report-json"),
+    path("annotations.jsonld", exports.article_annotations, name="article-annotations"),
+    # Editors: the audit trail.
+    path("history/", audit.history, name="history"),
+    path("history/<int:history_id>/restore/", audit.restore, name="restore"),
+]
+
 urlpatterns = [
-    path("", views.CredibilityListView.as_view(), name="articles"),
-    path("articles/<int:pk>/summary/", views.article_summary, name="summary"),
-    path("articles/<int:pk>/compare/", views.compare, name="compare"),
-    path("articles/<int:pk>/report/", views.report, name="report"),
-    path("articles/<int:pk>/report.json", views.report, {"export_format": "json"}, name="report-json"),
-    path("articles/<int:pk>/annotations.jsonld", views.article_annotations, name="article-annotations"),
-    path("annotations.jsonld", views.annotation_collection, name="annotation-collection"),
-    path("annotations/<int:pk>.jsonld", views.annotation, name="annotation"),
-    path("articles/<int:pk>/history/", views.history, name="history"),
-    path("articles/<int:pk>/history/<int:history_id>/restore/", views.restore, name="restore"),
-    path("outlets/", views.RankingView.as_view(model=Outlet), name="outlets"),
-    path("outlets/<int:pk>/", views.outlet_detail, name="outlet"),
-    path("authors/", views.RankingView.as_view(model=Author), name="authors"),
-    path("authors/<int:pk>/", views.author_detail, name="author"),
-    path("review/", views.QueueView.as_view(), name="queue"),
-    path("review/next/", views.next_article, name="next"),
-    path("articles/<int:pk>/review/", views.workspace, name="workspace"),
-    path("articles/<int:pk>/review/annotations/", views.annotate, name="annotate"),
-    path("articles/<int:pk>/review/submit/", views.submit, name="submit"),
-    path("flags.css", views.flag_styles, name="flag-styles"),
+    # /: the articles table (editors; reviewers are sent to their queue); ?_export= downloads it.
+    path("", credibility.CredibilityListView.as_view(), name="articles"),
+    path("articles/<int:pk>/", include(article_urls)),
+    # /outlets/, /authors/: rankings and profiles.
+    path("outlets/", credibility.RankingView.as_view(model=Outlet), name="outlets"),
+    path("outlets/<int:pk>/", credibility.profile, {"model": Outlet}, name="outlet"),
+    path("authors/", credibility.RankingView.as_view(model=Author), name="authors"),
+    path("authors/<int:pk>/", credibility.profile, {"model": Author}, name="author"),
+    # /review/: the reviewer's queue.
+    path("review/", review.QueueView.as_view(), name="queue"),
+    path("review/next/", review.next_article, name="next"),
+    # Web Annotation documents, for machines.
+    path("annotations.jsonld", exports.annotation_collection, name="annotation-collection"),
+    path("annotations/<int:pk>.jsonld", exports.annotation, name="annotation"),
+    path("flags.css", review.flag_styles, name="flag-styles"),
 ]

@@ -45,33 +45,31 @@ def build_workspace(article, user):
         editable=can_annotate(user) and not submitted,
         scope="all" if can_see_every_review(user) else "submitted" if submitted else "own",
     )
-    marks = visible_marks(article, review, workspace.scope, {flag.pk: flag for flag in flags})
     workspace.paragraphs = article.paragraphs()
-    for paragraph in workspace.paragraphs:
-        for passage in paragraph:
-            passage.marks = marks[passage.pk]
-            for mark in passage.marks:
-                mark.passage = passage
+    passages = [passage for paragraph in workspace.paragraphs for passage in paragraph]
+    attach_marks(passages, article, review, workspace.scope, {flag.pk: flag for flag in flags})
     return workspace
 
 
-def visible_marks(article, review, scope, flags_by_id=None, passage=None):
-    """Annotations by passage id, one query: the review's own ("own"), every submitted review's, or all."""
-    annotations = Annotation.objects.filter(review__article=article).select_related("review__reviewer")
+def attach_marks(passages, article, review, scope, flags_by_id=None):
+    """Give each passage its visible `marks`, the reader's own first: one query. The one assembly of
+    marks, for the page and for a toggle's reply (one passage, whose annotations alone are read).
+    """
+    annotations = Annotation.objects.visible_in(article, review, scope).select_related("review__reviewer")
     if flags_by_id is None:
         annotations = annotations.select_related("flag")
-    if passage is not None:
-        annotations = annotations.filter(passage=passage)
-    if scope == "own":
-        annotations = annotations.filter(review=review) if review else annotations.none()
-    elif scope == "submitted":
-        annotations = annotations.filter(review__status=Review.Status.SUBMITTED)
+    if len(passages) == 1:
+        annotations = annotations.filter(passage=passages[0])
     by_passage = defaultdict(list)
     for annotation in annotations:
         if flags_by_id is not None:
             annotation.flag = flags_by_id[annotation.flag_id]
         annotation.mine = review is not None and annotation.review_id == review.pk
         by_passage[annotation.passage_id].append(annotation)
-    for marks in by_passage.values():
-        marks.sort(key=lambda mark: (not mark.mine, mark.flag.order, mark.flag.name, mark.review.reviewer.username))
-    return by_passage
+    for passage in passages:
+        passage.marks = sorted(
+            by_passage[passage.pk],
+            key=lambda mark: (not mark.mine, mark.flag.order, mark.flag.name, mark.review.reviewer.username),
+        )
+        for mark in passage.marks:
+            mark.passage = passage

@@ -1,4 +1,6 @@
 """The three roles people play in Dossier, kept as auth groups."""
+from functools import wraps
+
 from django.core.exceptions import PermissionDenied
 from django.db import models
 
@@ -27,10 +29,35 @@ def has_role(user, role):
     return role in roles_of(user)
 
 
-def require_a_role(user):
-    """Deny by default: a signed-in account that holds no role sees nothing yet."""
-    if not roles_of(user):
-        raise PermissionDenied("Your account has no role yet: ask an admin to make you a reviewer, editor or admin.")
+NO_ROLE = "Your account has no role yet: ask an admin to make you a reviewer, editor or admin."
+
+
+def role_required(roles, message):
+    """View decorator: PermissionDenied(message) unless the user holds one of the roles."""
+    roles = frozenset(roles)
+
+    def decorator(view):
+        @wraps(view)
+        def checked(request, *args, **kwargs):
+            if not roles & roles_of(request.user):
+                raise PermissionDenied(message)
+            return view(request, *args, **kwargs)
+
+        return checked
+
+    return decorator
+
+
+class RoleRequiredMixin:
+    """The same check for class-based views: set `roles` and `denied_message`."""
+
+    roles = frozenset(Role.values)
+    denied_message = NO_ROLE
+
+    def dispatch(self, request, *args, **kwargs):
+        if not frozenset(self.roles) & roles_of(request.user):
+            raise PermissionDenied(self.denied_message)
+        return super().dispatch(request, *args, **kwargs)
 
 
 def roles(request):

@@ -1,19 +1,25 @@
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
 
 from .models import Article
-from .roles import Role, has_role, require_a_role
+from .roles import Role, RoleRequiredMixin, has_role
 
 
-class ArticleDetailView(DetailView):
+class FilteredTableView(RoleRequiredMixin, SingleTableMixin, FilterView):
+    """A page of a filtered, sortable table for the roles in `roles`: set table_class and filterset_class."""
+
+    table_pagination = {"per_page": 50}
+
+
+class ArticleDetailView(RoleRequiredMixin, DetailView):
+    """An article's text as imported; anyone with a role may read it."""
+
     template_name = "dossier/article_detail.html"
     queryset = Article.objects.select_related("outlet").prefetch_related("authors")
     context_object_name = "article"
-
-    def dispatch(self, request, *args, **kwargs):
-        require_a_role(request.user)
-        return super().dispatch(request, *args, **kwargs)
 
 
 @require_GET

@@ -114,7 +114,7 @@ def test_a_failed_export_leaves_an_existing_file_untouched(corpus, tmp_path, mon
         yield "half a row"
         raise RuntimeError("disk trouble")
 
-    monkeypatch.setattr("annotations.exports.csv_chunks", broken)
+    monkeypatch.setattr("annotations.exports.writers.csv_chunks", broken)
     with pytest.raises(RuntimeError):
         export("--format", "csv", "--output", str(target))
     assert target.read_text() == "yesterday's export"

@@ -1,18 +1,20 @@
 import getpass
 import os
-import tempfile
+from contextlib import nullcontext
+from itertools import chain
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.http import QueryDict
-from tqdm import tqdm
 
-from annotations import exports, web_annotations
-from annotations.exports import absolute_url
-from annotations.filters import filtered_articles
+from dossier.progress import progress_bar
+
+from annotations import columns
+from annotations.exports import absolute_url, web_annotations, writers
+from annotations.exports.rows import table_rows
+from annotations.filters import filtered_articles, logged_parameters
 from annotations.models import Export, Flag
-from annotations.tables import CredibilityTable, credibility_table
 
 # Option -> the articles table's query parameter.
 FILTERS = {
@@ -37,7 +39,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--format", required=True, choices=[*exports.TABLE_FORMATS, "jsonld"])
+        parser.add_argument("--format", required=True, choices=[*writers.TABLE_FORMATS, "jsonld"])
         parser.add_argument("--output", type=Path, help="File to write (replaced only once complete); "
                             "standard output if left out, except for xlsx.")
         filters = parser.add_argument_group("filters (as on the articles page)")
@@ -64,24 +66,16 @@ class Command(BaseCommand):
             rows, total = self.rows(format, query)
         except ValidationError as error:
             raise CommandError("Fix the filter: " + " ".join(error.messages))
-        entry = exports.log(
-            Export.Kind.ANNOTATIONS if format == "jsonld" else Export.Kind.TABLE, format, None,
-            username=_system_account(), via=Export.Via.COMMAND, parameters=exports.parameters(query),
+        entry = Export.objects.start(
+            Export.Kind.ANNOTATIONS if format == "jsonld" else Export.Kind.TABLE, format,
+            username=_system_account(), via=Export.Via.COMMAND, parameters=logged_parameters(query),
         )
-        # The bar writes to the real stream: Django's stderr wrapper would end each redraw with a newline.
-        progress = tqdm(total=total, unit="annotation" if format == "jsonld" else "row",
-                        file=getattr(self.stderr, "_out", self.stderr), disable=options["verbosity"] < 1 or None)
+        progress = progress_bar(self, total, "annotation" if format == "jsonld" else "row", options["verbosity"])
         written = _Counter(progress)
         try:
-            with _replacing(output, self.stdout) as write:
-                if format == "jsonld":
-                    for chunk in web_annotations.stream_collection(written(rows), "Dossier annotations", absolute_url):
-                        write(chunk)
-                elif format == "xlsx":
-                    exports.write_xlsx(_prepend(next(rows), written(rows)), write.file, "Articles")
-                else:
-                    for chunk in exports.text_chunks(_prepend(next(rows), written(rows)), format):
-                        write(chunk)
+            self.write(format, rows, written, output)
+        except FileNotFoundError as error:
+            raise CommandError(str(error)) from None
         finally:
             progress.close()
         entry.finish(written.count)
@@ -89,13 +83,31 @@ class Command(BaseCommand):
             noun = "annotation" if format == "jsonld" else "row"
             self.stderr.write(f"Exported {written.count} {noun}{'' if written.count == 1 else 's'} to {output}.")
 
+    def write(self, export_format, rows, written, output):
+        """Stream the rows to the output file (replaced only once complete) or to standard output."""
+        with writers.replacing(output) if output is not None else nullcontext() as file:
+            def write(chunk):
+                if file is None:
+                    self.stdout.write(chunk, ending="")
+                else:
+                    file.write(chunk.encode("utf-8"))
+
+            if export_format == "jsonld":
+                for chunk in web_annotations.stream_collection(written(rows), "Dossier annotations", absolute_url):
+                    write(chunk)
+            elif export_format == "xlsx":
+                writers.write_xlsx(chain([next(rows)], written(rows)), file, "Articles")
+            else:
+                for chunk in writers.text_chunks(chain([next(rows)], written(rows)), export_format):
+                    write(chunk)
+
     def rows(self, export_format, query):
         """(what to write, how many there are now): the table's values, or the filtered articles' annotations."""
         if export_format == "jsonld":
             annotations = web_annotations.of_articles(filtered_articles(query))
             return annotations.iterator(chunk_size=web_annotations.CHUNK), annotations.count()
-        table = credibility_table(query)
-        return exports.table_values(table), table.data.data.count()
+        articles = columns.sort(filtered_articles(query), query.getlist("sort"))
+        return table_rows(articles, columns.CREDIBILITY, absolute_url), articles.count()
 
     def query(self, options, sort):
         """The options as the articles page's query string; the flag's name resolved to its id."""
@@ -109,10 +121,10 @@ class Command(BaseCommand):
                 raise CommandError(f"No flag is named “{query['flag']}”.")
             query["flag"] = str(found)
         if sort is not None:
-            sortable = [name for name, column in CredibilityTable.base_columns.items() if column.orderable is not False]
+            sortable = list(columns.SORTABLE)
             if sort.removeprefix("-") not in sortable:
-                columns = ", ".join(sortable)
-                raise CommandError(f"Unknown sort “{sort}”: use one of {columns}, with '-' first for descending.")
+                names = ", ".join(sortable)
+                raise CommandError(f"Unknown sort “{sort}”: use one of {names}, with '-' first for descending.")
             query["sort"] = sort
         return query
 
@@ -135,46 +147,3 @@ class _Counter:
             yield item
             self.count += 1
             self.progress.update()
-
-
-def _prepend(first, rest):
-    yield first
-    yield from rest
-
-
-class _replacing:
-    """Write to a temporary file beside `path` and move it into place only when complete, so that a
-    failed export never leaves a half-written file; with no path, write to standard output.
-    """
-
-    def __init__(self, path, stdout):
-        self.path, self.stdout, self.file = path, stdout, None
-
-    def __enter__(self):
-        if self.path is None:
-            return self
-        directory = self.path.resolve().parent
-        if not directory.is_dir():
-            raise CommandError(f"{self.path}: the folder {directory} does not exist.")
-        self.file = tempfile.NamedTemporaryFile(dir=directory, prefix=f".{self.path.name}.", delete=False)
-        return self
-
-    def __call__(self, chunk):
-        if self.file is None:
-            self.stdout.write(chunk, ending="")
-        else:
-            self.file.write(chunk.encode("utf-8"))
-
-    def __exit__(self, kind, error, traceback):
-        if self.file is None:
-            return
-        self.file.close()
-        try:
-            if kind is None:
-                umask = os.umask(0)
-                os.umask(umask)
-                os.chmod(self.file.name, 0o666 & ~umask)  # as a plainly created file would be
-                os.replace(self.file.name, self.path)
-        finally:
-            if os.path.exists(self.file.name):
-                os.unlink(self.file.name)

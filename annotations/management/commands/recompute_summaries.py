@@ -1,9 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from tqdm import tqdm
 
 from dossier.bulk import BATCH, batches
 from dossier.models import Article
+from dossier.progress import progress_bar
 
 from annotations import summaries
 
@@ -22,7 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args, check=False, **options):
         total = Article.objects.count()
         ids = Article.objects.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=BATCH)
-        progress = tqdm(total=total, unit="article", file=self.stderr, disable=options["verbosity"] < 1 or None)
+        progress = progress_bar(self, total, "article", options["verbosity"])
         found = 0
         for batch in batches(ids):
             if check:

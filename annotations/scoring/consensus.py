@@ -1,6 +1,6 @@
 """How flags become categories, consensus and shares; the rules are docs/methodology.md's.
 
-Plain data in, plain data out: the database side is summaries.py.
+The categories here are the one vocabulary: Flag.Category is built from FLAG_CATEGORIES.
 """
 from collections import Counter
 from dataclasses import dataclass, field
@@ -9,6 +9,9 @@ from .agreement import nominal_alpha
 
 SOURCED, UNSOURCED, OPINION, NEUTRAL = "sourced", "unsourced", "opinion", "neutral"
 DISPUTED, NOT_REVIEWED = "disputed", "not_reviewed"
+
+# What a flag can count as (the flag set is data: admins give each flag one of these).
+FLAG_CATEGORIES = (SOURCED, UNSOURCED, OPINION, NEUTRAL)
 
 # When one reviewer puts flags of several categories on a passage, the first here wins.
 PRECEDENCE = (UNSOURCED, SOURCED, OPINION, NEUTRAL)
@@ -78,13 +81,15 @@ class Shares:
         for category in SHARE_CATEGORIES:
             share = self.share(category)
             if share:
-                segments.append(Segment(category, LABELS[category], share, offset))
+                segments.append(BarSegment(category, LABELS[category], share, offset))
                 offset += share
         return segments
 
 
 @dataclass(frozen=True)
-class Segment:
+class BarSegment:
+    """One category's part of a stacked bar (not a passage: those are ingest.segmenting's)."""
+
     category: str
     label: str
     share: float

@@ -18,7 +18,7 @@ from jsonschema.exceptions import best_match
 from referencing import Registry
 from referencing.jsonschema import DRAFT4
 
-from annotations import web_annotations
+from annotations.exports import web_annotations
 from annotations.models import Annotation, Export, Flag, Review
 from dossier.models import Article
 from factories import make_article, make_review
@@ -30,7 +30,7 @@ ALL = reverse("annotations:annotation-collection")
 
 # --- The Working Group's assertions, run with jsonschema ---------------------------------------
 
-W3C = Path(__file__).resolve().parents[2].parent / "shared" / "w3c-web-annotation-tests"
+W3C = Path(__file__).resolve().parents[3].parent / "shared" / "w3c-web-annotation-tests"
 SAMPLES = W3C / "tools" / "samples"
 needs_w3c = pytest.mark.skipif(
     not W3C.is_dir(), reason=f"the W3C Web Annotation WG test suite (w3c/web-annotation-tests) is not at {W3C}"

@@ -11,6 +11,8 @@ from django.db import transaction
 from dossier.importing import import_paths, load_manifest
 from dossier.roles import Role
 
+from annotations.samples import BadSample, load_sample_reviews
+
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
 # username, role, superuser?
@@ -64,9 +66,6 @@ class Command(BaseCommand):
             self.stderr.write(self.style.ERROR(result.summary()))
 
     def load_sample_reviews(self, users):
-        # Imported here: the annotations app builds on this one, not the other way round.
-        from annotations.samples import BadSample, load_sample_reviews
-
         try:
             created = load_sample_reviews(FIXTURES / "sample_reviews.json", users)
         except BadSample as error:

@@ -7,7 +7,7 @@ from annotations.scoring import (
     DISPUTED, NEUTRAL, NOT_REVIEWED, OPINION, SOURCED, UNSOURCED, Shares, consensus, reviewer_category, score,
 )
 
-METHODOLOGY = (Path(__file__).parents[2] / "docs" / "methodology.md").read_text()
+METHODOLOGY = (Path(__file__).parents[3] / "docs" / "methodology.md").read_text()
 
 
 @pytest.mark.parametrize("categories, expected", [

@@ -14,7 +14,7 @@ from django.urls import reverse
 from dossier.bulk import batches
 from dossier.models import Article
 
-from .models import Annotation, Review
+from annotations.models import Annotation
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 CONTENT_TYPE = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
@@ -36,7 +36,7 @@ def submitted(annotations=None):
     """Annotations of submitted reviews, in a lasting order, with what serialising them needs (one query)."""
     annotations = Annotation.objects.all() if annotations is None else annotations
     return (
-        annotations.filter(review__status=Review.Status.SUBMITTED)
+        annotations.submitted()
         .select_related("flag", "passage", "review__reviewer")
         # The reviewer's names, never the rest of the account (password hash, email).
         .only(*SERIALISED)

@@ -118,3 +118,36 @@ def test_flag_fixture_loads_idempotently_by_natural_key():
     before = Flag.objects.count()
     call_command("loaddata", "flags", verbosity=0)
     assert Flag.objects.count() == before
+
+
+def test_lock_for_starts_the_review_once_and_returns_it_after(article, reviewer, django_assert_num_queries):
+    with transaction.atomic():
+        started = Review.objects.lock_for(article, reviewer)
+    with transaction.atomic(), django_assert_num_queries(1):
+        again = Review.objects.lock_for(article, reviewer)
+    assert again.pk == started.pk and Review.objects.count() == 1
+
+
+def test_submitted_keeps_only_the_annotations_of_submitted_reviews(article, reviewer, other_reviewer):
+    from factories import make_review
+
+    make_review(article, reviewer, {0: "u"}, submit=False)
+    counted = make_review(article, other_reviewer, {0: "q", 1: "o"})
+    assert {a.review_id for a in Annotation.objects.submitted()} == {counted.pk}
+    assert Annotation.objects.submitted().count() == 2
+
+
+@pytest.mark.parametrize("scope, expected", [("own", {"rita"}), ("submitted", {"rob"}), ("all", {"rita", "rob"})])
+def test_visible_in_shows_a_reader_what_the_blind_review_rule_allows(article, reviewer, other_reviewer, scope,
+                                                                     expected):
+    from factories import make_review
+
+    mine = make_review(article, reviewer, {0: "u"}, submit=False)
+    make_review(article, other_reviewer, {1: "o"})
+    make_review(make_article(), other_reviewer, {0: "o"})  # another article's flags never show
+    visible = Annotation.objects.visible_in(article, mine, scope).select_related("review__reviewer")
+    assert {a.review.reviewer.username for a in visible} == expected
+
+
+def test_visible_in_own_without_a_review_shows_nothing(article):
+    assert not Annotation.objects.visible_in(article, None, "own").exists()

@@ -10,7 +10,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from annotations import exports
+from annotations.exports import rows, writers
 from annotations.models import ArticleSummary, Export, Flag
 from dossier.models import Article
 from factories import make_article, make_review
@@ -146,9 +146,9 @@ def test_cells_a_spreadsheet_would_run_as_formulas_are_neutralised(client, edito
 
 
 def test_numbers_are_left_as_numbers_and_ordinary_text_alone():
-    assert exports.neutralise(-3) == -3 and exports.neutralise(None) is None
-    assert exports.neutralise("Iran – Pakistan") == "Iran – Pakistan"
-    assert exports.neutralise("-") == "'-"
+    assert writers.neutralise(-3) == -3 and writers.neutralise(None) is None
+    assert writers.neutralise("Iran – Pakistan") == "Iran – Pakistan"
+    assert writers.neutralise("-") == "'-"
 
 
 def test_xlsx_replaces_characters_xml_cannot_hold(client, editor):
@@ -160,7 +160,8 @@ def test_xlsx_replaces_characters_xml_cannot_hold(client, editor):
 
 
 def test_text_exports_stream_and_read_the_rows_in_chunks(client, editor, corpus, monkeypatch):
-    monkeypatch.setattr(exports, "CHUNK", 2)
+    monkeypatch.setattr(rows, "CHUNK", 2)
+    monkeypatch.setattr(writers, "CHUNK", 2)
     client.force_login(editor)
     for export_format in ("csv", "json"):
         response = client.get(LIST, {"_export": export_format})
@@ -217,14 +218,14 @@ def test_every_export_is_logged_with_who_what_filter_and_rows(client, editor, co
 
 
 def test_an_export_broken_off_is_on_record_without_a_row_count(editor):
-    entry = exports.log(Export.Kind.TABLE, "csv", None, user=editor)
-    rows = exports.logged(iter([["Title"], ["one"], ["two"], ["three"]]), entry)
+    entry = Export.objects.start(Export.Kind.TABLE, "csv", user=editor)
+    rows = writers.logged(iter([["Title"], ["one"], ["two"], ["three"]]), entry)
     assert next(rows) == ["Title"] and next(rows) == ["one"]
     rows.close()  # what the server does to the response's iterator when the client goes away
     entry.refresh_from_db()
     assert entry.rows is None
 
-    finished = exports.logged(iter([["Title"], ["one"], ["two"]]), entry)
+    finished = writers.logged(iter([["Title"], ["one"], ["two"]]), entry)
     assert list(finished) == [["Title"], ["one"], ["two"]]
     entry.refresh_from_db()
     assert entry.rows == 2

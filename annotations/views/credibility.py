@@ -1,0 +1,97 @@
+"""Editors' pages: the articles table with scores, an article's summary and comparison, the rankings
+of outlets and authors and their profiles.
+"""
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET
+from django_tables2 import RequestConfig, SingleTableView
+
+from dossier.models import Article, Outlet
+from dossier.roles import RoleRequiredMixin
+from dossier.views import FilteredTableView
+
+from annotations import aggregates
+from annotations.access import ONLY_SCORE_READERS, SCORE_READERS, can_annotate, can_see_every_review, score_readers_only
+from annotations.filters import CredibilityFilter
+from annotations.models import ScoredArticle
+from annotations.reports import article_report
+from annotations.tables import CredibilityTable, RankingTable
+
+from .exports import table_download
+
+
+class CredibilityListView(FilteredTableView):
+    """The articles table with their scores, for editors and admins; reviewers land on their queue."""
+
+    roles, denied_message = SCORE_READERS, ONLY_SCORE_READERS
+    table_class, filterset_class = CredibilityTable, CredibilityFilter
+    template_name = "annotations/article_list.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if can_annotate(request.user) and not can_see_every_review(request.user):
+            return redirect("annotations:queue")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return ScoredArticle.objects.for_table()
+
+    def get(self, request, *args, **kwargs):
+        if "_export" in request.GET:  # django-tables2's ExportMixin convention
+            return table_download(request, request.GET["_export"])
+        return super().get(request, *args, **kwargs)
+
+
+@require_GET
+@score_readers_only
+def article_summary(request, pk):
+    article = get_object_or_404(Article.objects.select_related("outlet").prefetch_related("authors"), pk=pk)
+    return render(request, "annotations/summary.html", {"article": article, "report": article_report(article)})
+
+
+@require_GET
+@score_readers_only
+def compare(request, pk):
+    """Each submitted reviewer's category passage by passage, disagreements marked."""
+    article = get_object_or_404(Article.objects.select_related("outlet"), pk=pk)
+    report = article_report(article)
+    only_disagreements = request.GET.get("show") == "disagreements"
+    rows = report.disagreements if only_disagreements else report.passages
+    return render(request, "annotations/compare.html", {
+        "article": article, "report": report, "rows": rows, "only_disagreements": only_disagreements,
+    })
+
+
+class RankingView(RoleRequiredMixin, SingleTableView):
+    """Outlets or authors ranked by the sourced-fact share of their reviewed articles."""
+
+    roles, denied_message = SCORE_READERS, ONLY_SCORE_READERS
+    model = None
+    table_class = RankingTable
+    template_name = "annotations/ranking.html"
+    table_pagination = {"per_page": 50}
+
+    def get_queryset(self):
+        return aggregates.with_credibility(self.model.objects.all())
+
+    def get_context_data(self, **kwargs):
+        names = {"singular": self.model._meta.verbose_name, "plural": self.model._meta.verbose_name_plural}
+        return super().get_context_data(**kwargs, **names)
+
+
+@require_GET
+@score_readers_only
+def profile(request, model, pk):
+    """An outlet's or author's page: aggregate shares, their spread over articles, flags, the articles."""
+    subject = get_object_or_404(model, pk=pk)
+    articles = ScoredArticle.objects.filter(outlet_id=pk) if model is Outlet else ScoredArticle.objects.filter(authors=pk)
+    scored = aggregates.with_credibility(model.objects.filter(pk=pk)).get()
+    table = CredibilityTable(articles.for_table(), exclude=["outlet"] if model is Outlet else [])
+    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    return render(request, "annotations/profile.html", {
+        "subject": subject,
+        "kind": model._meta.verbose_name,
+        "scored": scored,
+        "shares": aggregates.shares_of(scored),
+        "distribution": aggregates.distribution(articles),
+        "flags": aggregates.most_used_flags(articles),
+        "table": table,
+    })

@@ -1,0 +1,96 @@
+"""Reviewers' pages: the queue, the next article, the workspace, a flag toggle, submitting."""
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_GET, require_POST
+
+from dossier.models import Article
+from dossier.views import FilteredTableView
+
+from annotations.access import ONLY_REVIEWERS, REVIEWERS, reviewers_only, workspace_readers_only
+from annotations.filters import QueueFilter
+from annotations.forms import AnnotationForm
+from annotations.models import HEX_COLOUR, Flag, Review, ReviewClosed, ScoredArticle
+from annotations.tables import QueueTable
+from annotations.workspace import attach_marks, build_workspace
+
+
+class QueueView(FilteredTableView):
+    """A reviewer's queue: every article with the reviewer's own review status."""
+
+    roles, denied_message = REVIEWERS, ONLY_REVIEWERS
+    table_class, filterset_class = QueueTable, QueueFilter
+    template_name = "annotations/queue.html"
+
+    def get_queryset(self):
+        return Article.objects.for_list().with_review_status(self.request.user)
+
+
+@require_GET
+@reviewers_only
+def next_article(request):
+    """Open the reviewer's next article: one in progress first, else the newest not started."""
+    article = ScoredArticle.objects.next_for(request.user)
+    if article is None:
+        messages.success(request, "Your queue is empty: you have submitted a review of every article.")
+        return redirect("annotations:queue")
+    return redirect("annotations:workspace", article.pk)
+
+
+@require_GET
+@workspace_readers_only
+def workspace(request, pk):
+    article = get_object_or_404(Article.objects.select_related("outlet"), pk=pk)
+    return render(request, "annotations/workspace.html", {"article": article, "ws": build_workspace(article, request.user)})
+
+
+@require_POST
+@reviewers_only
+@transaction.atomic
+def annotate(request, pk):
+    """Set one flag on or off for one passage; answers with that passage's marks as HTML."""
+    article = get_object_or_404(Article, pk=pk)
+    form = AnnotationForm(article, request.POST)
+    if not form.is_valid():
+        return JsonResponse({"error": form.error_text()}, status=400)
+    review = Review.objects.lock_for(article, request.user)
+    passage = form.cleaned_data["passage"]
+    try:
+        review.set_flag(passage, form.cleaned_data["flag"], form.cleaned_data["on"], **form.details())
+    except ReviewClosed as error:
+        return JsonResponse({"error": str(error)}, status=409)
+    passage.article = article
+    attach_marks([passage], article, review, "own")
+    html = render_to_string("annotations/_marks.html", {"passage": passage, "editable": True}, request)
+    return JsonResponse({
+        "passage": passage.pk,
+        "flags": [mark.flag_id for mark in passage.marks],
+        "marks_html": html,
+        "flagged": review.flagged_passages(),
+    })
+
+
+@require_POST
+@reviewers_only
+@transaction.atomic
+def submit(request, pk):
+    """Submit the reviewer's review of the article; submitting twice changes nothing."""
+    article = get_object_or_404(Article.objects.only("id", "title"), pk=pk)
+    Review.objects.lock_for(article, request.user).submit()
+    messages.success(request, f"Review of “{article.title}” submitted.")
+    return redirect("annotations:workspace", article.pk)
+
+
+@require_GET
+def flag_styles(request):
+    """One CSS rule per flag colour, so pages need no inline styles. Open to anyone signed in: it holds
+    only flag ids and colours, and the pages of every role load it.
+    """
+    rules = [
+        f".flag-{flag.pk} {{ --flag: {flag.colour}; }}"
+        for flag in Flag.objects.only("colour")
+        if HEX_COLOUR.match(flag.colour)  # validated on save too; never let other text into CSS
+    ]
+    return HttpResponse("\n".join(rules), content_type="text/css")
