@@ -8,7 +8,7 @@ from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import ImportForm
-from .importing import FileResult, ImportReport, import_file, too_large
+from . import ingest
 from .models import Article, Author, Outlet, Passage
 
 
@@ -112,13 +112,7 @@ class ArticleAdmin(AuditedAdmin):
         # Bound on every POST, even one without fields, so that it says the files are missing.
         form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
         if request.method == "POST" and form.is_valid():
-            report = ImportReport()
-            metadata, limit = form.metadata(), form.max_bytes
-            for upload in form.cleaned_data["files"]:
-                if upload.size > limit:
-                    report.files.append(FileResult(upload.name, error=too_large(upload.size, limit)))
-                    continue
-                report.files.append(import_file(upload.name, upload.read(), metadata, request.user))
+            report = ingest.import_uploads(form.cleaned_data["files"], form.metadata(), request.user)
             level = messages.ERROR if report.failed else messages.SUCCESS
             messages.add_message(request, level, f"{len(report.files)} files: {report.summary()}.")
         context = {
