@@ -8,6 +8,7 @@ The steps, in order, one module each; data flows down once:
 The doors are import_paths() (the command), import_uploads() (the admin page) and
 import_file() (one file's bytes); each file gets a FileResult in an ImportReport.
 """
+import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -16,6 +17,8 @@ from .drafts import BadInput
 from .parsing import SUFFIXES
 from .reading import Metadata, find_files, load_manifest, read_drafts, read_path, readable_name, too_large
 from .saving import save_drafts
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "SUFFIXES", "BadInput", "FileResult", "ImportReport", "Metadata",
@@ -94,24 +97,45 @@ def _import_path(path, metadata, user):
 
 
 def import_uploads(uploads, metadata=Metadata(), user=None):
-    """Import uploaded files (the admin page), each on its own; oversized ones are refused unread."""
+    """Import uploaded files (the admin page), each on its own; oversized ones are refused unread.
+
+    Whatever one file does, it gets its result and the others still import.
+    """
     report = ImportReport()
     limit = settings.DOSSIER_MAX_IMPORT_BYTES
     for upload in uploads:
         if upload.size > limit:
             report.files.append(FileResult(upload.name, error=too_large(upload.size, limit)))
             continue
-        report.files.append(import_file(upload.name, upload.read(), metadata, user))
+        try:
+            data = upload.read()
+        except OSError as error:  # a spooled temporary file gone, say
+            report.files.append(FileResult(upload.name, error=f"cannot be read ({error.strerror or error})"))
+            continue
+        # A request has a time limit and there are no background tasks: big files go to the command.
+        report.files.append(
+            import_file(upload.name, data, metadata, user, max_records=settings.DOSSIER_MAX_WEB_IMPORT_RECORDS)
+        )
     return report
 
 
-def import_file(name, data, metadata=Metadata(), user=None, label=None):
-    """Import one file's bytes in one transaction: all its new articles, or nothing."""
+def import_file(name, data, metadata=Metadata(), user=None, label=None, max_records=None):
+    """Import one file's bytes in one transaction: all its new articles, or nothing.
+
+    `max_records`: refuse a file of more records, before anything of it is saved.
+    """
     result = FileResult(label or name)
     name = readable_name(name)
     try:
-        drafts = [metadata.apply(draft) for draft in read_drafts(name, data)]
+        drafts = [metadata.apply(draft) for draft in read_drafts(name, data, max_records)]
         result.imported, result.duplicates = save_drafts(drafts, name, user)
     except BadInput as error:
         result.error = str(error)
+    except Exception as error:
+        # A bug in a step, not bad input. This file fails and says so, its transaction is
+        # rolled back, the other files still import, and the traceback goes to the log.
+        logger.exception("Import of %s failed unexpectedly", result.name)
+        result.error = (
+            f"could not be imported: an unexpected error ({type(error).__name__}), logged for the administrators"
+        )
     return result

@@ -7,6 +7,16 @@ class BadInput(ValueError):
     """A file or record that cannot be imported; the message says where and why."""
 
 
+class TooManyRecords(BadInput):
+    """A file of more records than an import from the browser may take in one request."""
+
+    def __init__(self, count, limit):
+        super().__init__(
+            f"{count} records, over the limit of {limit} for an import from the browser "
+            "(DOSSIER_MAX_WEB_IMPORT_RECORDS); import this file with manage.py import_articles PATH"
+        )
+
+
 @dataclass
 class Draft:
     """One article as read from a file, before it is saved."""

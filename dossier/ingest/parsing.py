@@ -5,32 +5,33 @@ titles go through names.clean_name, plain-text bodies through cleaning.
 """
 import json
 import re
+import sys
 from datetime import date, datetime
 
 import trafilatura
 
 from .cleaning import clean_scraped_text, normalise_body
-from .drafts import BadInput, Draft
+from .drafts import BadInput, Draft, TooManyRecords
 from .names import clean_name, split_names
 
 _HTML_LANG = re.compile(r"""<html[^>]*\blang=["']?([A-Za-z]{2,3}(?:-[A-Za-z0-9]+)?)""", re.IGNORECASE)
 
 
-def parse(suffix, text):
-    """The drafts in a decoded file, by the parser for its suffix."""
-    return PARSERS[suffix](text)
+def parse(suffix, text, max_records=None):
+    """The drafts in a decoded file, by the parser for its suffix; TooManyRecords over `max_records`."""
+    return PARSERS[suffix](text, max_records)
 
 
 def parse_text(text):
     """Scraped plain text: title on the first line, debris dropped, stated metadata kept apart."""
     cleaned = clean_scraped_text(text)
     return Draft(
-        title=cleaned.title,
+        title=clean_name(cleaned.title),
         body=cleaned.body,
         original_text=text,
-        authors=cleaned.authors,
-        author_bios=cleaned.author_bios,
-        outlet=cleaned.outlet,
+        authors=[clean_name(name) for name in cleaned.authors],
+        author_bios={clean_name(name): bio for name, bio in cleaned.author_bios.items()},
+        outlet=clean_name(cleaned.outlet),
     )
 
 
@@ -58,7 +59,7 @@ def parse_html(html):
     )
 
 
-def parse_json(text):
+def parse_json(text, max_records=None):
     """A JSON object, or a list of them, one article each."""
     try:
         data = json.loads(text)
@@ -66,19 +67,25 @@ def parse_json(text):
         raise BadInput(f"malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}") from None
     except RecursionError:
         raise BadInput("the JSON is nested too deeply") from None
+    except ValueError as error:
+        raise BadInput(_unreadable(error)) from None
     records = data if isinstance(data, list) else [data]
     if not records:
         raise BadInput("the JSON list holds no records")
+    if max_records is not None and len(records) > max_records:
+        raise TooManyRecords(len(records), max_records)
     where = "record {}" if isinstance(data, list) else ""
     return [parse_record(record, where.format(number)) for number, record in enumerate(records, 1)]
 
 
-def parse_jsonl(text):
+def parse_jsonl(text, max_records=None):
     """One JSON object per line; blank lines are skipped."""
+    lines = [(number, line) for number, line in enumerate(text.splitlines(), 1) if line.strip()]
+    # Counted before any line is parsed: a refused file costs no more than reading it.
+    if max_records is not None and len(lines) > max_records:
+        raise TooManyRecords(len(lines), max_records)
     drafts = []
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
+    for number, line in lines:
         where = f"line {number}"
         try:
             record = json.loads(line)
@@ -86,6 +93,8 @@ def parse_jsonl(text):
             raise BadInput(f"{where}: malformed JSON at column {error.colno}: {error.msg}") from None
         except RecursionError:
             raise BadInput(f"{where}: the JSON is nested too deeply") from None
+        except ValueError as error:
+            raise BadInput(f"{where}: {_unreadable(error)}") from None
         drafts.append(parse_record(record, where))
     if not drafts:
         raise BadInput("the file holds no records")
@@ -118,6 +127,13 @@ def parse_record(record, where=""):
     )
 
 
+def _unreadable(error):
+    """Why json.loads refused well-formed JSON: Python reads no int longer than its digit limit."""
+    if "integer string conversion" in str(error):
+        return f"a number longer than {sys.get_int_max_str_digits()} digits"
+    return f"the JSON cannot be read ({error})"
+
+
 def _string(record, key, prefix, required=True):
     value = record.get(key)
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -141,9 +157,9 @@ def parse_date(value, label):
 
 # The one list of supported suffixes: finding files, the upload widget and the help texts read it.
 PARSERS = {
-    ".txt": lambda text: [parse_text(text)],
-    ".html": lambda html: [parse_html(html)],
-    ".htm": lambda html: [parse_html(html)],
+    ".txt": lambda text, max_records: [parse_text(text)],
+    ".html": lambda html, max_records: [parse_html(html)],
+    ".htm": lambda html, max_records: [parse_html(html)],
     ".json": parse_json,
     ".jsonl": parse_jsonl,
 }

@@ -147,14 +147,14 @@ def readable_name(name):
     return _SURROGATE.sub("\ufffd", name)
 
 
-def read_drafts(name, data):
-    """Decode a file's bytes and parse them into drafts by the file's suffix."""
+def read_drafts(name, data, max_records=None):
+    """Decode a file's bytes and parse them into drafts by the file's suffix (at most `max_records`)."""
     suffix = suffix_of(name)
     if not suffix:
         raise BadInput(f"unsupported file type; expected one of {', '.join(SUFFIXES)}")
     if not data.strip():
         raise BadInput("the file is empty")
-    return parse(suffix, decode(data, html=suffix in HTML_SUFFIXES))
+    return parse(suffix, decode(data, html=suffix in HTML_SUFFIXES), max_records)
 
 
 def decode(data, html=False):

@@ -4,6 +4,7 @@ Duplicates (same content hash, in the database or earlier in the file) are repor
 and skipped; outlets and authors are found or created; passages come from segmenting
 and go in through dossier.bulk.insert_rows.
 """
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import DatabaseError, IntegrityError, transaction
@@ -26,6 +27,8 @@ def save_drafts(drafts, source_name, user=None):
     """
     for draft in drafts:
         validate(draft)
+    # Segmented before the transaction: an article over the passage limit writes nothing.
+    drafts = [(draft, _segments(draft)) for draft in drafts]
     try:
         try:
             with transaction.atomic():
@@ -72,11 +75,20 @@ def validate(draft):
             raise BadInput(f"{prefix}url: {draft.url!r} is not a valid http(s) address") from None
 
 
+def _segments(draft):
+    """The draft's passages, refused over DOSSIER_MAX_PASSAGES."""
+    segments, limit = segment(draft.body), settings.DOSSIER_MAX_PASSAGES
+    if len(segments) > limit:
+        prefix = f"{draft.where}: " if draft.where else ""
+        raise BadInput(f"{prefix}{len(segments)} passages, over the limit of {limit} for one article (DOSSIER_MAX_PASSAGES)")
+    return segments
+
+
 def _save(drafts, source_name, user):
-    """Save new drafts with their passages; returns (imported titles, duplicate titles)."""
+    """Save new (draft, segments) pairs with their passages; returns (imported titles, duplicate titles)."""
     articles, duplicates, seen = [], [], set()
     now = timezone.now()
-    for draft in drafts:
+    for draft, segments in drafts:
         article = Article(
             title=draft.title,
             body=draft.body,
@@ -93,31 +105,31 @@ def _save(drafts, source_name, user):
             duplicates.append(draft.title)
             continue
         seen.add(article.content_hash)
-        articles.append((article, draft))
+        articles.append((article, draft, segments))
 
-    existing = _existing_hashes([article.content_hash for article, _ in articles])
-    duplicates += [draft.title for article, draft in articles if article.content_hash in existing]
-    articles = [(article, draft) for article, draft in articles if article.content_hash not in existing]
+    existing = _existing_hashes([article.content_hash for article, _, _ in articles])
+    duplicates += [draft.title for article, draft, _ in articles if article.content_hash in existing]
+    articles = [row for row in articles if row[0].content_hash not in existing]
     if not articles:
         return [], duplicates
 
-    outlets = _outlets({draft.outlet for _, draft in articles if draft.outlet})
-    authors = _authors(articles)
-    for article, draft in articles:
+    outlets = _outlets({draft.outlet for _, draft, _ in articles if draft.outlet})
+    authors = _authors([draft for _, draft, _ in articles])
+    for article, draft, _ in articles:
         article.outlet = outlets.get(draft.outlet)
-    bulk_create_with_history([article for article, _ in articles], Article, batch_size=500, default_user=user)
+    bulk_create_with_history([article for article, _, _ in articles], Article, batch_size=500, default_user=user)
 
     insert_rows(
         Passage,
         ["article_id", "paragraph", "sentence", "start", "end"],
-        ((article.pk, s.paragraph, s.sentence, s.start, s.end) for article, _ in articles for s in segment(article.body)),
+        ((article.pk, s.paragraph, s.sentence, s.start, s.end) for article, _, segments in articles for s in segments),
     )
     insert_rows(
         Article.authors.through,
         ["article_id", "author_id"],
-        ((article.pk, authors[name].pk) for article, draft in articles for name in dict.fromkeys(draft.authors)),
+        ((article.pk, authors[name].pk) for article, draft, _ in articles for name in dict.fromkeys(draft.authors)),
     )
-    return [article.title for article, _ in articles], duplicates
+    return [article.title for article, _, _ in articles], duplicates
 
 
 def _existing_hashes(hashes):
@@ -146,13 +158,13 @@ def _website(name):
     return url
 
 
-def _authors(articles):
+def _authors(drafts):
     """Find or create every named author; fill an empty bio from the text's author box."""
     # Keyed by folded name: a manifest may spell "BAŞARAN" as "Başaran".
     bios = {}
-    for _, draft in articles:
+    for draft in drafts:
         bios.update((name_key(name), bio) for name, bio in draft.author_bios.items())
-    names = {name for _, draft in articles for name in draft.authors}
+    names = {name for draft in drafts for name in draft.authors}
     authors = {}
     for author in Author.objects.filter(name__in=names).order_by("id"):
         authors.setdefault(author.name, author)
