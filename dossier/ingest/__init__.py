@@ -1,12 +1,16 @@
 """Getting text in: files and uploads become articles with passages.
 
-The steps, in order, one module each; data flows down once:
+The steps, in order, one module each; data flows down once, no module imports one above it:
   reading     find files, size limit, manifest -> Metadata, decode bytes to text
-  parsing     one parser per suffix -> Draft (plain text via cleaning, names via names)
+  parsing     one parser per suffix -> Draft; it calls
+    cleaning    scraped plain text -> title, body, bylines, bios, outlet line
+    names       one-line names and titles cleaned, lists split, names folded for matching
   saving      validate, then one transaction per file: duplicates skipped, outlets and
-              authors found or made, passages from segmenting via dossier.bulk
-The doors are import_paths() (the command), import_uploads() (the admin page) and
-import_file() (one file's bytes); each file gets a FileResult in an ImportReport.
+              authors found or made, passages via dossier.bulk.insert_rows; it calls
+    segmenting  body -> paragraphs and sentences (code-point offsets)
+drafts.py holds what passes between the steps (Draft, BadInput). The doors are
+import_paths() (the command), import_uploads() (the admin page) and import_file()
+(one file's bytes); each file gets a FileResult in an ImportReport.
 """
 import logging
 from dataclasses import dataclass, field

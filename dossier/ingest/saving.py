@@ -27,8 +27,6 @@ def save_drafts(drafts, source_name, user=None):
     """
     for draft in drafts:
         validate(draft)
-    # Segmented before the transaction: an article over the passage limit writes nothing.
-    drafts = [(draft, _segments(draft)) for draft in drafts]
     try:
         try:
             with transaction.atomic():
@@ -80,15 +78,17 @@ def _segments(draft):
     segments, limit = segment(draft.body), settings.DOSSIER_MAX_PASSAGES
     if len(segments) > limit:
         prefix = f"{draft.where}: " if draft.where else ""
-        raise BadInput(f"{prefix}{len(segments)} passages, over the limit of {limit} for one article (DOSSIER_MAX_PASSAGES)")
+        raise BadInput(
+            f"{prefix}{len(segments)} passages, over the limit of {limit} for one article (DOSSIER_MAX_PASSAGES)"
+        )
     return segments
 
 
 def _save(drafts, source_name, user):
-    """Save new (draft, segments) pairs with their passages; returns (imported titles, duplicate titles)."""
+    """Save new drafts with their passages; returns (imported titles, duplicate titles)."""
     articles, duplicates, seen = [], [], set()
     now = timezone.now()
-    for draft, segments in drafts:
+    for draft in drafts:
         article = Article(
             title=draft.title,
             body=draft.body,
@@ -105,11 +105,15 @@ def _save(drafts, source_name, user):
             duplicates.append(draft.title)
             continue
         seen.add(article.content_hash)
-        articles.append((article, draft, segments))
+        articles.append((article, draft))
 
-    existing = _existing_hashes([article.content_hash for article, _, _ in articles])
-    duplicates += [draft.title for article, draft, _ in articles if article.content_hash in existing]
-    articles = [row for row in articles if row[0].content_hash not in existing]
+    existing = _existing_hashes([article.content_hash for article, _ in articles])
+    duplicates += [draft.title for article, draft in articles if article.content_hash in existing]
+    # Segmented before the first write (duplicates never are): an article over the passage
+    # limit leaves nothing behind, not even its outlet.
+    articles = [
+        (article, draft, _segments(draft)) for article, draft in articles if article.content_hash not in existing
+    ]
     if not articles:
         return [], duplicates
 
