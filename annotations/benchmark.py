@@ -30,7 +30,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
-from dossier.importing import Metadata, import_paths
+from dossier.ingest import Metadata, import_paths
 from dossier.models import Article, Author, Outlet, Passage
 from dossier.tables import BoundedPaginator
 from dossier.roles import Role

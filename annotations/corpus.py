@@ -387,7 +387,7 @@ def _flags_by_category():
 class Text:
     title: str
     body: str
-    passages: list  # (paragraph, sentence, start, end), as segmenting.segment() finds them
+    passages: list  # (paragraph, sentence, start, end), as dossier.ingest.segmenting.segment() finds them
     truths: list  # each passage's category as written, which reviewers mostly agree with
 
 

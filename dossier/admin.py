@@ -3,13 +3,15 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import ImportForm
-from .importing import FileResult, ImportReport, import_file, too_large
-from .models import Article, Author, Outlet, Passage
+from . import ingest
+from .models import Article, Author, Outlet
 
 
 class BoundedAdmin(admin.ModelAdmin):
@@ -61,24 +63,6 @@ class AuthorAdmin(AuditedAdmin):
     search_fields = ["name", "affiliation", "bio"]
 
 
-class PassageInline(admin.TabularInline):
-    model = Passage
-    fields = ["paragraph", "sentence", "start", "end", "text"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("article")
-
-
 @admin.register(Article)
 class ArticleAdmin(AuditedAdmin):
     formfield_overrides = URL_FIELDS
@@ -87,18 +71,40 @@ class ArticleAdmin(AuditedAdmin):
     list_select_related = ["outlet"]
     search_fields = ["title", "outlet__name", "authors__name", "url"]
     autocomplete_fields = ["authors"]
-    readonly_fields = ["body", "original_text", "word_count", "content_hash", "imported_by", "imported_at", "source_name"]
+    readonly_fields = [
+        "body", "original_text", "word_count", "content_hash", "imported_by", "imported_at", "source_name", "passages",
+    ]
     fieldsets = [
         (None, {"fields": ["title", "outlet", "authors", "url", "published", "language"]}),
-        ("Text", {"fields": ["body", "word_count"]}),
+        ("Text", {"fields": ["body", "word_count", "passages"]}),
         ("Import", {"classes": ["collapse"], "fields": ["source_name", "imported_by", "imported_at", "content_hash", "original_text"]}),
     ]
-    inlines = [PassageInline]
     change_list_template = "admin/dossier/article/change_list.html"
+
+    # An inline of every passage made a 10,000-paragraph article's page run out of time;
+    # the reading page shows them all.
+    PASSAGES_SHOWN = 50
 
     def has_add_permission(self, request):
         # Articles come in through the import page, which cleans and segments them.
         return False
+
+    @admin.display(description="Passages")
+    def passages(self, article):
+        """How many passages there are and the first PASSAGES_SHOWN: two queries, however long the article."""
+        count = article.passages.count()
+        rows = format_html_join(
+            "", '<tr class="passage-row"><td>{}</td><td>{}</td><td>{}–{}</td><td>{}</td></tr>',
+            ((p.paragraph, p.sentence, p.start, p.end, article.body[p.start : p.end])
+             for p in article.passages.all()[: self.PASSAGES_SHOWN]),
+        )
+        shown = f"; the first {self.PASSAGES_SHOWN} are shown." if count > self.PASSAGES_SHOWN else "."
+        return format_html(
+            '<p>{} passage{}{} <a href="{}">Read them all on the reading page</a>.</p>'
+            "<table><thead><tr><th>Paragraph</th><th>Sentence</th><th>Characters</th><th>Text</th></tr></thead>"
+            "<tbody>{}</tbody></table>",
+            count, pluralize(count), shown, article.get_absolute_url(), rows,
+        )
 
     def get_urls(self):
         import_view = self.admin_site.admin_view(self.import_view)
@@ -112,13 +118,7 @@ class ArticleAdmin(AuditedAdmin):
         # Bound on every POST, even one without fields, so that it says the files are missing.
         form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
         if request.method == "POST" and form.is_valid():
-            report = ImportReport()
-            metadata, limit = form.metadata(), form.max_bytes
-            for upload in form.cleaned_data["files"]:
-                if upload.size > limit:
-                    report.files.append(FileResult(upload.name, error=too_large(upload.size, limit)))
-                    continue
-                report.files.append(import_file(upload.name, upload.read(), metadata, request.user))
+            report = ingest.import_uploads(form.cleaned_data["files"], form.metadata(), request.user)
             level = messages.ERROR if report.failed else messages.SUCCESS
             messages.add_message(request, level, f"{len(report.files)} files: {report.summary()}.")
         context = {

@@ -1,8 +1,6 @@
 from django import forms
-from django.conf import settings
 
-from .formats import SUFFIXES
-from .importing import Metadata
+from .ingest import SUFFIXES, Metadata
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -33,10 +31,6 @@ class ImportForm(forms.Form):
     author = forms.CharField(required=False, max_length=200, help_text="Author of every article in these files.")
     url = forms.URLField(required=False, max_length=2000, assume_scheme="https", help_text="Address of the original.")
     language = forms.CharField(required=False, max_length=16, help_text="Language code, e.g. en, tr, fa.")
-
-    @property
-    def max_bytes(self):
-        return settings.DOSSIER_MAX_IMPORT_BYTES
 
     def metadata(self):
         data = self.cleaned_data

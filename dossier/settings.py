@@ -9,6 +9,10 @@ TRUST_X_FORWARDED_PROTO  the TLS proxy in front sets X-Forwarded-Proto (default:
 TRUSTED_PROXIES  how many proxies in front append to X-Forwarded-For (default: 0)
 SITE_URL      the address people open Dossier at, for links in exports made by commands
               (default: http://localhost:8000)
+DOSSIER_MAX_IMPORT_BYTES  largest file one import accepts, in bytes (default: 20 MB)
+DOSSIER_MAX_PASSAGES      most passages (sentences) one imported article may have (default: 20,000)
+DOSSIER_MAX_WEB_IMPORT_RECORDS  most records one file imported from the admin page may hold;
+              larger files go through `manage.py import_articles` (default: 2,000)
 """
 import os
 from datetime import timedelta
@@ -213,6 +217,12 @@ CONTENT_SECURITY_POLICY = {
 
 # Importing: one file may be at most this many bytes (uploads and the command alike).
 DOSSIER_MAX_IMPORT_BYTES = int(os.environ.get("DOSSIER_MAX_IMPORT_BYTES", 20 * 1024 * 1024))
+# One article may have at most this many passages (sentences), from the command or the browser:
+# a 19 MB text would otherwise become millions of rows.
+DOSSIER_MAX_PASSAGES = int(os.environ.get("DOSSIER_MAX_PASSAGES", 20_000))
+# The admin import page takes at most this many records per file; more would outlast the
+# request's time limit (there are no background tasks), so the command takes them.
+DOSSIER_MAX_WEB_IMPORT_RECORDS = int(os.environ.get("DOSSIER_MAX_WEB_IMPORT_RECORDS", 2_000))
 DATA_UPLOAD_MAX_NUMBER_FILES = 200
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

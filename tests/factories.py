@@ -2,7 +2,7 @@
 import json
 from itertools import count
 
-from dossier.importing import import_file
+from dossier.ingest import import_file
 from dossier.models import Article
 
 _numbers = count(1)
@@ -29,3 +29,20 @@ def make_review(article, reviewer, flags, submit=True):
     if submit:
         review.submit()
     return review
+
+
+def record(**fields):
+    """A JSON record with a title and a two-sentence body, plus any fields given."""
+    return {"title": "A title", "body": "One sentence here. Another one.", **fields}
+
+
+def jsonl(*records):
+    """Records as the bytes of a .jsonl file."""
+    return "\n".join(json.dumps(r, ensure_ascii=False) for r in records).encode()
+
+
+def table_counts():
+    """(articles, passages, outlets, authors): what an import may have left behind."""
+    from dossier.models import Author, Outlet, Passage
+
+    return (Article.objects.count(), Passage.objects.count(), Outlet.objects.count(), Author.objects.count())

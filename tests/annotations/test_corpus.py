@@ -7,9 +7,9 @@ from django.core.management import CommandError, call_command
 
 from annotations import corpus, summaries
 from annotations.models import Annotation, ArticleSummary, Review
-from dossier.cleaning import normalise_body
+from dossier.ingest.cleaning import normalise_body
 from dossier.models import Article, Outlet
-from dossier.segmenting import segment
+from dossier.ingest.segmenting import segment
 
 pytestmark = pytest.mark.django_db
 

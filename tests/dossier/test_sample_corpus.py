@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from dossier.importing import import_paths, load_manifest
+from dossier.ingest import import_paths, load_manifest
 from dossier.models import Article
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from dossier.importing import import_paths, load_manifest
+from dossier.ingest import import_paths, load_manifest
 from dossier.roles import Role
 
 from annotations.samples import BadSample, load_sample_reviews

@@ -1,7 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from dossier.formats import SUFFIXES, BadInput
-from dossier.importing import Metadata, import_paths, load_manifest
+from dossier.ingest import SUFFIXES, BadInput, Metadata, import_paths, load_manifest
 
 
 class Command(BaseCommand):

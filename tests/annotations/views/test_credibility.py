@@ -7,7 +7,7 @@ from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from dossier.importing import import_file
+from dossier.ingest import import_file
 from factories import make_article, make_review
 
 pytestmark = pytest.mark.django_db

@@ -6,6 +6,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from .names import name_key
+
 __all__ = ["DEBRIS_PATTERNS", "CleanedText", "clean_scraped_text", "normalise_body"]
 
 # Whole-line debris, tried with fullmatch on a stripped line, case-insensitively.
@@ -91,14 +93,6 @@ class CleanedText:
     author_bios: dict[str, str] = field(default_factory=dict)  # author -> bio from an author box
     outlet: str = ""  # from "Original Source: …" and the like; "" if the text names none
     removed: list[str] = field(default_factory=list)  # dropped debris and metadata lines
-
-
-def name_key(name: str) -> str:
-    """A name folded for matching: casefold, with Turkish İ/ı treated as i ("YILMAZ" matches "Yılmaz")."""
-    return name.translate(_DOTTED_I).casefold()
-
-
-_DOTTED_I = {0x130: "i", 0x131: "i"}
 
 
 def normalise_body(text: str) -> str:

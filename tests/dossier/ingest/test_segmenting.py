@@ -1,9 +1,9 @@
-"""Tests for dossier.segmenting: paragraph and sentence spans in code points."""
+"""Tests for dossier.ingest.segmenting: paragraph and sentence spans in code points."""
 
 
 from hypothesis import given, settings, strategies as st
 
-from dossier.segmenting import Segment, segment
+from dossier.ingest.segmenting import Segment, segment
 
 FOOTNOTED = (
     "In the aftermath of this incident, Iran’s Foreign Ministry Spokesperson Nasser "

@@ -1,4 +1,4 @@
-"""Tests for dossier.cleaning: the five seed articles, then small synthetic texts."""
+"""Tests for dossier.ingest.cleaning: the five seed articles, then small synthetic texts."""
 
 import unicodedata
 from pathlib import Path
@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dossier.cleaning import clean_scraped_text, normalise_body
+from dossier.ingest.cleaning import clean_scraped_text, normalise_body
 
-SEEDS = Path(__file__).resolve().parents[2] / "fixtures" / "seeds"
+SEEDS = Path(__file__).resolve().parents[3] / "fixtures" / "seeds"
 
 DEBRIS = [
     "search",

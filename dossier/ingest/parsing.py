@@ -1,115 +1,37 @@
-"""Read one file's bytes into article drafts: decode, then parse by format.
+"""Text to article drafts: one parser per supported suffix.
 
-Each supported suffix has one parser. Parsers only read; validating and saving
-is importing.py's job.
+Parsers only read; stated metadata, validating and saving come later. Names and
+titles go through names.clean_name, plain-text bodies through cleaning.
 """
-import codecs
 import json
 import re
-import unicodedata
-from dataclasses import dataclass, field
+import sys
 from datetime import date, datetime
 
 import trafilatura
 
 from .cleaning import clean_scraped_text, normalise_body
+from .drafts import BadInput, Draft, TooManyRecords
+from .names import clean_name, split_names
 
-SUFFIXES = (".txt", ".html", ".htm", ".json", ".jsonl")
-
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _HTML_LANG = re.compile(r"""<html[^>]*\blang=["']?([A-Za-z]{2,3}(?:-[A-Za-z0-9]+)?)""", re.IGNORECASE)
 
 
-class BadInput(ValueError):
-    """A file or record that cannot be imported; the message says where and why."""
-
-
-@dataclass
-class Draft:
-    """One article as read from a file, before it is saved."""
-
-    title: str
-    body: str
-    original_text: str
-    authors: list[str] = field(default_factory=list)
-    author_bios: dict[str, str] = field(default_factory=dict)
-    outlet: str = ""
-    url: str = ""
-    published: date | None = None
-    language: str = ""
-    where: str = ""  # "line 3" for a record inside a file; "" for the file itself
-
-
-def suffix_of(name):
-    name = name.lower()
-    return next((suffix for suffix in SUFFIXES if name.endswith(suffix)), "")
-
-
-def read_drafts(name, data):
-    """Decode a file's bytes and parse them into drafts by the file's suffix."""
-    suffix = suffix_of(name)
-    if not suffix:
-        raise BadInput(f"unsupported file type; expected one of {', '.join(SUFFIXES)}")
-    if not data.strip():
-        raise BadInput("the file is empty")
-    if suffix in (".html", ".htm"):
-        return [parse_html(decode(data, html=True))]
-    text = decode(data)
-    if suffix == ".txt":
-        return [parse_text(text)]
-    if suffix == ".json":
-        return parse_json(text)
-    return parse_jsonl(text)
-
-
-def decode(data, html=False):
-    """Bytes to text: a BOM's encoding, else strict UTF-8, else (HTML only) the page's declared charset."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            return _strict(data, encoding)
-    if b"\x00" in data:
-        raise BadInput("this is a binary file, not text")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        utf8_error = error
-    if html and (declared := _META_CHARSET.search(data[:4096])):
-        return _strict(data, declared.group(1).decode("ascii"))
-    raise BadInput(
-        f"the text is not UTF-8 (byte 0x{data[utf8_error.start]:02x} at offset {utf8_error.start}) "
-        "and its encoding is unknown; save it as UTF-8 and import it again"
-    )
-
-
-def _strict(data, encoding):
-    try:
-        text = data.decode(encoding)
-    except LookupError:
-        raise BadInput(f"unknown encoding {encoding!r}") from None
-    except UnicodeDecodeError as error:
-        raise BadInput(f"the text is not valid {encoding} (offset {error.start})") from None
-    if "\x00" in text:
-        raise BadInput("this is a binary file, not text")
-    return text
+def parse(suffix, text, max_records=None):
+    """The drafts in a decoded file, by the parser for its suffix; TooManyRecords over `max_records`."""
+    return PARSERS[suffix](text, max_records)
 
 
 def parse_text(text):
     """Scraped plain text: title on the first line, debris dropped, stated metadata kept apart."""
     cleaned = clean_scraped_text(text)
     return Draft(
-        title=cleaned.title,
+        title=clean_name(cleaned.title),
         body=cleaned.body,
         original_text=text,
-        authors=cleaned.authors,
-        author_bios=cleaned.author_bios,
-        outlet=cleaned.outlet,
+        authors=[clean_name(name) for name in cleaned.authors],
+        author_bios={clean_name(name): bio for name, bio in cleaned.author_bios.items()},
+        outlet=clean_name(cleaned.outlet),
     )
 
 
@@ -137,7 +59,7 @@ def parse_html(html):
     )
 
 
-def parse_json(text):
+def parse_json(text, max_records=None):
     """A JSON object, or a list of them, one article each."""
     try:
         data = json.loads(text)
@@ -145,19 +67,25 @@ def parse_json(text):
         raise BadInput(f"malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}") from None
     except RecursionError:
         raise BadInput("the JSON is nested too deeply") from None
+    except ValueError as error:
+        raise BadInput(_unreadable(error)) from None
     records = data if isinstance(data, list) else [data]
     if not records:
         raise BadInput("the JSON list holds no records")
+    if max_records is not None and len(records) > max_records:
+        raise TooManyRecords(len(records), max_records)
     where = "record {}" if isinstance(data, list) else ""
     return [parse_record(record, where.format(number)) for number, record in enumerate(records, 1)]
 
 
-def parse_jsonl(text):
+def parse_jsonl(text, max_records=None):
     """One JSON object per line; blank lines are skipped."""
+    lines = [(number, line) for number, line in enumerate(text.splitlines(), 1) if line.strip()]
+    # Counted before any line is parsed: a refused file costs no more than reading it.
+    if max_records is not None and len(lines) > max_records:
+        raise TooManyRecords(len(lines), max_records)
     drafts = []
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
+    for number, line in lines:
         where = f"line {number}"
         try:
             record = json.loads(line)
@@ -165,6 +93,8 @@ def parse_jsonl(text):
             raise BadInput(f"{where}: malformed JSON at column {error.colno}: {error.msg}") from None
         except RecursionError:
             raise BadInput(f"{where}: the JSON is nested too deeply") from None
+        except ValueError as error:
+            raise BadInput(f"{where}: {_unreadable(error)}") from None
         drafts.append(parse_record(record, where))
     if not drafts:
         raise BadInput("the file holds no records")
@@ -197,6 +127,13 @@ def parse_record(record, where=""):
     )
 
 
+def _unreadable(error):
+    """Why json.loads refused well-formed JSON: Python reads no int longer than its digit limit."""
+    if "integer string conversion" in str(error):
+        return f"a number longer than {sys.get_int_max_str_digits()} digits"
+    return f"the JSON cannot be read ({error})"
+
+
 def _string(record, key, prefix, required=True):
     value = record.get(key)
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -209,6 +146,7 @@ def _string(record, key, prefix, required=True):
 
 
 def parse_date(value, label):
+    """An ISO date, or the date part of an ISO date-time; anything else is BadInput naming `label`."""
     if isinstance(value, str):
         try:
             return date.fromisoformat(value[:10]) if len(value) <= 10 else datetime.fromisoformat(value).date()
@@ -217,11 +155,19 @@ def parse_date(value, label):
     raise BadInput(f"{label}: {value!r} is not a date (expected YYYY-MM-DD)")
 
 
-def split_names(names):
-    """ "Jane Doe; John Roe" -> ["Jane Doe", "John Roe"]."""
-    return [clean_name(name) for name in names.split(";") if name.strip()]
+# The one list of supported suffixes: finding files, the upload widget and the help texts read it.
+PARSERS = {
+    ".txt": lambda text, max_records: [parse_text(text)],
+    ".html": lambda html, max_records: [parse_html(html)],
+    ".htm": lambda html, max_records: [parse_html(html)],
+    ".json": parse_json,
+    ".jsonl": parse_jsonl,
+}
+SUFFIXES = tuple(PARSERS)
+HTML_SUFFIXES = (".html", ".htm")  # decoded with the page's declared charset as a fallback
 
 
-def clean_name(text):
-    """A one-line name or title: NFC, whitespace runs collapsed, trimmed."""
-    return unicodedata.normalize("NFC", " ".join((text or "").split()))
+def suffix_of(name):
+    """The supported suffix a file name ends with, or ""."""
+    name = name.lower()
+    return next((suffix for suffix in SUFFIXES if name.endswith(suffix)), "")

@@ -1,0 +1,145 @@
+"""Getting text in: files and uploads become articles with passages.
+
+The steps, in order, one module each; data flows down once, no module imports one above it:
+  reading     find files, size limit, manifest -> Metadata, decode bytes to text
+  parsing     one parser per suffix -> Draft; it calls
+    cleaning    scraped plain text -> title, body, bylines, bios, outlet line
+    names       one-line names and titles cleaned, lists split, names folded for matching
+  saving      validate, then one transaction per file: duplicates skipped, outlets and
+              authors found or made, passages via dossier.bulk.insert_rows; it calls
+    segmenting  body -> paragraphs and sentences (code-point offsets)
+drafts.py holds what passes between the steps (Draft, BadInput). The doors are
+import_paths() (the command), import_uploads() (the admin page) and import_file()
+(one file's bytes); each file gets a FileResult in an ImportReport.
+"""
+import logging
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+from .drafts import BadInput
+from .parsing import SUFFIXES
+from .reading import Metadata, find_files, load_manifest, read_drafts, read_path, readable_name, too_large
+from .saving import save_drafts
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "SUFFIXES", "BadInput", "FileResult", "ImportReport", "Metadata",
+    "import_file", "import_paths", "import_uploads", "load_manifest",
+]
+
+
+@dataclass
+class FileResult:
+    """What became of one file: the titles imported and skipped as duplicates, or why it failed."""
+
+    name: str
+    imported: list[str] = field(default_factory=list)  # titles
+    duplicates: list[str] = field(default_factory=list)  # titles
+    error: str = ""
+
+    def __post_init__(self):
+        self.name = readable_name(self.name)
+
+    @property
+    def failed(self):
+        return bool(self.error)
+
+    def summary(self):
+        if self.error:
+            return f"{self.name}: failed: {self.error}"
+        parts = [f"{len(self.imported)} imported"]
+        if self.duplicates:
+            parts.append(f"{len(self.duplicates)} duplicate{'s' if len(self.duplicates) > 1 else ''} skipped")
+        return f"{self.name}: {', '.join(parts)}"
+
+
+@dataclass
+class ImportReport:
+    """One FileResult per file, in the order the files were read."""
+
+    files: list[FileResult] = field(default_factory=list)
+
+    @property
+    def imported(self):
+        return sum(len(result.imported) for result in self.files)
+
+    @property
+    def duplicates(self):
+        return sum(len(result.duplicates) for result in self.files)
+
+    @property
+    def failed(self):
+        return sum(result.failed for result in self.files)
+
+    def summary(self):
+        return f"{self.imported} imported, {self.duplicates} duplicate, {self.failed} failed"
+
+
+def import_paths(paths, metadata=Metadata(), manifest=None, user=None, progress=None):
+    """Import every supported file under the given paths; `progress(result)` is called after each file."""
+    report = ImportReport()
+    manifest = manifest or {}
+    for path, error in find_files(paths):
+        if error:
+            result = FileResult(str(path), error=error)
+        else:
+            result = _import_path(path, metadata.over(manifest.get(path.name, Metadata())), user)
+        report.files.append(result)
+        if progress:
+            progress(result)
+    return report
+
+
+def _import_path(path, metadata, user):
+    try:
+        data = read_path(path)
+    except BadInput as error:
+        return FileResult(str(path), error=str(error))
+    return import_file(path.name, data, metadata, user, label=str(path))
+
+
+def import_uploads(uploads, metadata=Metadata(), user=None):
+    """Import uploaded files (the admin page), each on its own; oversized ones are refused unread.
+
+    Whatever one file does, it gets its result and the others still import.
+    """
+    report = ImportReport()
+    limit = settings.DOSSIER_MAX_IMPORT_BYTES
+    for upload in uploads:
+        if upload.size > limit:
+            report.files.append(FileResult(upload.name, error=too_large(upload.size, limit)))
+            continue
+        try:
+            data = upload.read()
+        except OSError as error:  # a spooled temporary file gone, say
+            report.files.append(FileResult(upload.name, error=f"cannot be read ({error.strerror or error})"))
+            continue
+        # A request has a time limit and there are no background tasks: big files go to the command.
+        report.files.append(
+            import_file(upload.name, data, metadata, user, max_records=settings.DOSSIER_MAX_WEB_IMPORT_RECORDS)
+        )
+    return report
+
+
+def import_file(name, data, metadata=Metadata(), user=None, label=None, max_records=None):
+    """Import one file's bytes in one transaction: all its new articles, or nothing.
+
+    `max_records`: refuse a file of more records, before anything of it is saved.
+    """
+    result = FileResult(label or name)
+    name = readable_name(name)
+    try:
+        drafts = [metadata.apply(draft) for draft in read_drafts(name, data, max_records)]
+        result.imported, result.duplicates = save_drafts(drafts, name, user)
+    except BadInput as error:
+        result.error = str(error)
+    except Exception as error:
+        # A bug in a step, not bad input. This file fails and says so, its transaction is
+        # rolled back, the other files still import, and the traceback goes to the log.
+        logger.exception("Import of %s failed unexpectedly", result.name)
+        result.error = (
+            f"could not be imported: an unexpected error ({type(error).__name__}), logged for the administrators"
+        )
+    return result
