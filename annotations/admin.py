@@ -44,11 +44,13 @@ class ReviewAdmin(AuditedAdmin):
 class ExportAdmin(BoundedAdmin):
     """The export log: read only, for admins."""
 
-    list_display = ["created_at", "username", "via", "kind", "format", "article", "rows", "parameters"]
+    list_display = ["created_at", "username", "via", "kind", "format", "article", "rows", "parameters", "linked_from"]
     list_filter = ["kind", "format", "via", "created_at"]
     list_select_related = ["article"]
     search_fields = ["username"]
-    readonly_fields = ["created_at", "user", "username", "via", "kind", "format", "article", "parameters", "rows"]
+    readonly_fields = [
+        "created_at", "user", "username", "via", "kind", "format", "article", "parameters", "rows", "linked_from",
+    ]
     fields = readonly_fields
 
     def has_add_permission(self, request):

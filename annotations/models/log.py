@@ -6,7 +6,7 @@ from dossier.models import Article
 
 class ExportQuerySet(models.QuerySet):
     def start(self, kind, export_format, rows=None, *, user=None, username="", via=None, parameters=None,
-              article=None):
+              article=None, linked_from=""):
         """Record an export in the log admins read; one still streaming gets its rows from finish()."""
         return self.create(
             user=user if user is not None and user.is_authenticated else None,
@@ -17,6 +17,7 @@ class ExportQuerySet(models.QuerySet):
             rows=rows,
             parameters=parameters or {},
             article=article,
+            linked_from=linked_from[: self.model._meta.get_field("linked_from").max_length],
         )
 
 
@@ -49,6 +50,11 @@ class Export(models.Model):
     rows = models.PositiveIntegerField(
         null=True, blank=True,
         help_text="Rows, passages or annotations exported; empty while it runs, or when it did not finish.",
+    )
+    # A GET page is logged: a link on another site can make an editor's browser export. Such an entry
+    # says so rather than passing for the editor's own choice.
+    linked_from = models.CharField(
+        max_length=200, blank=True, help_text="The other site whose link opened this export; empty from Dossier."
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 

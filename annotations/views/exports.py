@@ -1,9 +1,10 @@
 """Downloads, for editors and machines: the articles table as CSV, XLSX or JSON, an article's report,
 W3C Web Annotation collections. Each is logged as it starts: GET pages write the export log on purpose,
-so that the record of who took what is complete.
+so that the record of who took what is complete, and an entry opened by another site's link says so.
 """
 import re
 from functools import partial
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
@@ -25,6 +26,20 @@ from annotations.reports import article_report
 PAGE_NUMBER = re.compile(r"[0-9]{1,9}")  # ASCII digits only: str.isdigit() takes "²" and "١"
 
 
+def linked_from(request):
+    """The other site whose link (or form) made this request, as its origin; "" from Dossier's own pages,
+    a bookmark or a script. Browsers say so in Sec-Fetch-Site; the Referer tells older ones apart.
+    """
+    referer = urlsplit(request.headers.get("Referer", ""))
+    origin = f"{referer.scheme}://{referer.netloc}" if referer.netloc else ""
+    site = request.headers.get("Sec-Fetch-Site")
+    if site in ("cross-site", "same-site"):
+        return origin or "another site"
+    if site is None and referer.netloc and referer.netloc != request.get_host():
+        return origin
+    return ""
+
+
 @score_readers_only
 def table_download(request, export_format):
     """Every row the filter keeps, in the table's sort, as a download (the articles page's ?_export=)."""
@@ -36,7 +51,7 @@ def table_download(request, export_format):
         return _filter_error(error)
     # Logged as it starts, so that a download broken off early is on record too (without a row count).
     entry = Export.objects.start(Export.Kind.TABLE, export_format, user=request.user,
-                                 parameters=logged_parameters(request.GET))
+                                 parameters=logged_parameters(request.GET), linked_from=linked_from(request))
     rows = table_rows(articles, columns.CREDIBILITY, partial(absolute_url, request=request))
     filename = f"dossier-articles-{timezone.localdate():%Y-%m-%d}.{export_format}"
     return writers.table_response(writers.logged(rows, entry), export_format, filename, "Articles")
@@ -48,7 +63,8 @@ def report(request, pk, export_format="html"):
     """The article's credibility report, laid out for paper and "Save as PDF", or as JSON; logged."""
     article = get_object_or_404(Article.objects.select_related("outlet").prefetch_related("authors"), pk=pk)
     report = article_report(article)
-    Export.objects.start(Export.Kind.REPORT, export_format, len(report.passages), user=request.user, article=article)
+    Export.objects.start(Export.Kind.REPORT, export_format, len(report.passages), user=request.user, article=article,
+                         linked_from=linked_from(request))
     if export_format == "json":
         return JsonResponse(report_data(report, request.build_absolute_uri),
                             json_dumps_params={"ensure_ascii": False, "indent": 1})
@@ -89,7 +105,8 @@ def _annotation_collection(request, annotations, label, article=None):
         raise Http404(f"This collection has {collection.pages} page(s).")
     served = document["items"] if page is not None else document.get("first", {}).get("items", [])
     Export.objects.start(Export.Kind.ANNOTATIONS, "jsonld", len(served), user=request.user, article=article,
-                         parameters=logged_parameters(request.GET) | ({"page": page} if page else {}))
+                         parameters=logged_parameters(request.GET) | ({"page": page} if page else {}),
+                         linked_from=linked_from(request))
     return _json_ld(document)
 
 
@@ -101,7 +118,8 @@ def annotation(request, pk):
     body = Article.objects.values_list("body", flat=True).get(pk=found.passage.article_id)
     document = {"@context": web_annotations.CONTEXT} | web_annotations.web_annotation(
         found, body, request.build_absolute_uri)
-    Export.objects.start(Export.Kind.ANNOTATIONS, "jsonld", 1, user=request.user, parameters={"annotation": pk})
+    Export.objects.start(Export.Kind.ANNOTATIONS, "jsonld", 1, user=request.user, parameters={"annotation": pk},
+                         linked_from=linked_from(request))
     return _json_ld(document)
 
 

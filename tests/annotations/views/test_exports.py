@@ -355,3 +355,20 @@ def test_admins_read_the_export_log_and_nobody_can_change_it(client, admin, edit
     assert client.post(reverse("admin:annotations_export_delete", args=[entry.pk]), {"post": "yes"}).status_code == 403
     client.post(reverse("admin:annotations_export_change", args=[entry.pk]), {"rows": 0})
     assert Export.objects.get().rows == entry.rows
+
+
+@pytest.mark.parametrize("headers, expected", [
+    ({}, ""),  # a script or a bookmark
+    ({"HTTP_SEC_FETCH_SITE": "same-origin", "HTTP_REFERER": "http://testserver/"}, ""),
+    ({"HTTP_SEC_FETCH_SITE": "none"}, ""),  # typed into the address bar
+    ({"HTTP_SEC_FETCH_SITE": "cross-site", "HTTP_REFERER": "https://evil.example/page?x=1"}, "https://evil.example"),
+    ({"HTTP_SEC_FETCH_SITE": "cross-site"}, "another site"),
+    ({"HTTP_REFERER": "https://evil.example/page"}, "https://evil.example"),  # a browser without Sec-Fetch
+])
+def test_an_export_opened_by_another_sites_link_says_so_in_the_log(client, editor, corpus, headers, expected):
+    client.force_login(editor)
+    response = client.get(LIST, {"_export": "csv"}, **headers)
+    b"".join(response.streaming_content)
+    article = corpus.first()
+    client.get(reverse("annotations:report-json", args=[article.pk]), **headers)
+    assert [entry.linked_from for entry in Export.objects.order_by("id")] == [expected, expected]
