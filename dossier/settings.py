@@ -9,6 +9,8 @@ TRUST_X_FORWARDED_PROTO  the TLS proxy in front sets X-Forwarded-Proto (default:
 TRUSTED_PROXIES  how many proxies in front append to X-Forwarded-For (default: 0)
 SITE_URL      the address people open Dossier at, for links in exports made by commands
               (default: http://localhost:8000)
+DOSSIER_PERF  "1" to install the measuring tools (perf/: generate_corpus, benchmark), which the
+              wheel does not ship; CI and benchmark runs set it (default: off)
 """
 import os
 from datetime import timedelta
@@ -77,6 +79,8 @@ INSTALLED_APPS = [
     "dossier",
     "annotations",
 ]
+if env_flag("DOSSIER_PERF"):  # measuring tools: CI and benchmarks only
+    INSTALLED_APPS.append("perf")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -3,15 +3,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from annotations import corpus
-
-
-def positive(text):
-    """An argparse type: a whole number from 1."""
-    value = int(text)
-    if value < 1:
-        raise ValueError(text)
-    return value
+from perf import corpus
+from perf.arguments import positive
 
 
 class Command(BaseCommand):
