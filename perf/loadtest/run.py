@@ -203,6 +203,7 @@ def main():
         "DATABASE_URL": database_url,
         "DJANGO_SETTINGS_MODULE": "dossier.settings",
         "PYTHONUNBUFFERED": "1",
+        "DOSSIER_ENV_FILE": "",  # this environment only: never a developer's .env beside manage.py
     }
     for name in ("TRUST_X_FORWARDED_PROTO", "CSRF_TRUSTED_ORIGINS", "AXES_PROXY_COUNT"):
         env.pop(name, None)
