@@ -12,6 +12,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 LINE = re.compile(r"([A-Z_][A-Z0-9_]*)=(.*)")
+written = set()  # the files write_local() created in this process, as str
 LOCAL_HEADER = (
     "# Local development settings, written once by Dossier (manage.py demo, or the first run with DEBUG=1\n"
     "# and no SECRET_KEY). Git-ignored; variables set in the environment win. A server keeps its own\n"
@@ -62,4 +63,5 @@ def write_local(path):
     os.fchmod(descriptor, 0o600)  # whatever the umask
     with os.fdopen(descriptor, "w", encoding="utf-8") as out:
         out.write(f"{LOCAL_HEADER}DEBUG=1\nSECRET_KEY={new_secret_key()}\n")
+    written.add(str(path))
     return True

@@ -1,4 +1,6 @@
+import os
 import secrets
+import sys
 from pathlib import Path
 
 from django.conf import settings
@@ -54,7 +56,8 @@ class Command(BaseCommand):
         self.load_sample_reviews(users)
         url = f"http://{options['addrport']}/"
         if options["no_serve"]:
-            self.stdout.write(f"Ready. Serve it with:  DEBUG=1 python manage.py runserver {options['addrport']}")
+            python = os.path.relpath(sys.executable) if sys.executable.startswith(os.getcwd()) else sys.executable
+            self.stdout.write(f"Ready. Serve it with:  DEBUG=1 {python} manage.py runserver {options['addrport']}")
             return
         if not settings.DEBUG:
             self.stdout.write(self.style.WARNING("DEBUG is off: static files are served only after collectstatic."))
@@ -67,7 +70,8 @@ class Command(BaseCommand):
             return
         path = Path(settings.ENV_FILE)
         shown = path.relative_to(settings.BASE_DIR) if path.is_relative_to(settings.BASE_DIR) else path
-        if localenv.write_local(path):
+        localenv.write_local(path)
+        if str(path) in localenv.written:  # by this command, or by settings a moment ago (DEBUG=1, no key)
             self.stdout.write(f"Wrote {shown} (DEBUG=1 and a new SECRET_KEY, git-ignored, mode 0600): "
                               "the other manage.py commands read it.")
         else:
