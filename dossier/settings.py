@@ -1,5 +1,11 @@
-"""Dossier settings, configured from the environment.
+"""Dossier settings, configured from the environment, and from the `.env` file beside manage.py under it.
 
+The `.env` file (dossier/localenv.py: NAME=VALUE lines) holds the variables below for what runs from
+this folder; a variable set in the environment wins over the file. `manage.py demo` writes a local
+one (DEBUG=1 and a random SECRET_KEY, mode 0600) if there is none; so does the first run with DEBUG
+on and no SECRET_KEY. A server keeps its own settings there (docs/operations.md).
+
+DOSSIER_ENV_FILE  the file to read instead of .env; empty to read none (the tests do)
 DATABASE_URL  database to use (default: SQLite file db.sqlite3 beside manage.py)
 SECRET_KEY    required unless DEBUG is on
 DEBUG         "1"/"true" to turn on debugging; off by default
@@ -13,6 +19,8 @@ DOSSIER_MAX_IMPORT_BYTES  largest file one import accepts, in bytes (default: 20
 DOSSIER_MAX_PASSAGES      most passages (sentences) one imported article may have (default: 20,000)
 DOSSIER_MAX_WEB_IMPORT_RECORDS  most records one file imported from the admin page may hold;
               larger files go through `manage.py import_articles` (default: 2,000)
+DOSSIER_PERF  "1" to install the measuring tools (perf/: generate_corpus, benchmark), which the
+              wheel does not ship; CI and benchmark runs set it (default: off)
 """
 import os
 from datetime import timedelta
@@ -22,7 +30,12 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from dossier import localenv
+
 BASE_DIR = Path(__file__).resolve().parent.parent
+ENV_FILE = os.environ.get("DOSSIER_ENV_FILE", str(BASE_DIR / ".env"))
+if ENV_FILE:
+    localenv.load(ENV_FILE)
 
 
 def env_flag(name, default=False):
@@ -47,17 +60,17 @@ def _secret_key():
         return key
     if not DEBUG:
         raise ImproperlyConfigured(
-            "SECRET_KEY is not set. Set it in the environment, or set DEBUG=1 for local development."
+            "SECRET_KEY is not set. Set it in the environment or in .env beside manage.py; for local "
+            "development, run `DEBUG=1 python manage.py demo` once, which writes a .env with DEBUG=1 and a key."
         )
-    # Local development only: a random key kept in a git-ignored file, so that
-    # sessions survive runserver's reloads. Never used with DEBUG off.
-    key_file = BASE_DIR / ".secret_key"
-    if not key_file.exists():
-        from django.core.management.utils import get_random_secret_key
-
-        key_file.write_text(get_random_secret_key())
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
+    if not ENV_FILE:
+        return localenv.new_secret_key()  # nowhere to keep one: this process only
+    # Local development only: the local .env, written once, so that sessions survive runserver's
+    # reloads and later commands need no DEBUG=1. An existing file is never changed.
+    if not localenv.write_local(ENV_FILE):
+        raise ImproperlyConfigured(f"SECRET_KEY is not set, and {ENV_FILE} has none: add a SECRET_KEY= line to it.")
+    localenv.load(ENV_FILE)
+    return os.environ["SECRET_KEY"]
 
 
 SECRET_KEY = _secret_key()
@@ -81,6 +94,8 @@ INSTALLED_APPS = [
     "dossier",
     "annotations",
 ]
+if env_flag("DOSSIER_PERF"):  # measuring tools: CI and benchmarks only
+    INSTALLED_APPS.append("perf")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -43,6 +43,7 @@ def production_env(tmp_path):
         "TRUST_X_FORWARDED_PROTO": "1",
         "STATIC_ROOT": str(tmp_path / "static"),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",  # an absolute path: four slashes
+        "DOSSIER_ENV_FILE": "",  # this environment only: never a developer's .env beside manage.py
     })
     return env
 

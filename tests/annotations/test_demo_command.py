@@ -66,3 +66,27 @@ def test_demo_loads_two_reviewers_submitted_reviews_once_and_the_pages_show_thei
         content = client.get(f"/articles/{summary.article_id}/summary/").content.decode()
         assert f'<span class="headline-figure">{summary.sourced_fact_share * 100:.1f}%</span>' in content
         assert f"<strong>{summary.agreement:.2f}</strong>" in content
+
+
+def test_demo_writes_the_local_env_file_once_so_that_the_other_commands_need_no_debug(settings, tmp_path, monkeypatch):
+    from dossier import localenv
+
+    settings.ENV_FILE = str(tmp_path / ".env")
+    monkeypatch.setattr(localenv, "written", set())
+    out = demo()
+    assert f"Wrote {tmp_path / '.env'} (DEBUG=1 and a new SECRET_KEY" in out
+    written = (tmp_path / ".env").read_text()
+    values = localenv.read(tmp_path / ".env")
+    assert values["DEBUG"] == "1" and len(values["SECRET_KEY"]) >= 50
+    assert (tmp_path / ".env").stat().st_mode & 0o777 == 0o600
+
+    monkeypatch.setattr(localenv, "written", set())  # as a new process would start
+    again = demo()
+    assert "kept as it is" in again
+    assert (tmp_path / ".env").read_text() == written
+
+
+def test_demo_writes_no_env_file_when_settings_read_none(settings):
+    settings.ENV_FILE = ""
+    out = demo()
+    assert "Wrote" not in out and "Local settings" not in out

@@ -1,4 +1,6 @@
+import os
 import secrets
+import sys
 from pathlib import Path
 
 from django.conf import settings
@@ -8,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from dossier import localenv
 from dossier.ingest import import_paths, load_manifest
 from dossier.roles import Role
 
@@ -39,6 +42,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        self.write_local_settings()
         self.stdout.write("Migrating the database…")
         call_command("migrate", interactive=False, verbosity=0)
 
@@ -54,12 +58,26 @@ class Command(BaseCommand):
         self.load_sample_reviews(users)
         url = f"http://{options['addrport']}/"
         if options["no_serve"]:
-            self.stdout.write(f"Ready. Serve it with:  DEBUG=1 python manage.py runserver {options['addrport']}")
+            python = os.path.relpath(sys.executable) if sys.executable.startswith(os.getcwd()) else sys.executable
+            self.stdout.write(f"Ready. Serve it with:  DEBUG=1 {python} manage.py runserver {options['addrport']}")
             return
         if not settings.DEBUG:
             self.stdout.write(self.style.WARNING("DEBUG is off: static files are served only after collectstatic."))
         self.stdout.write(self.style.SUCCESS(f"Serving on {url} — press Ctrl+C to stop."))
         call_command("runserver", options["addrport"], use_reloader=False)
+
+    def write_local_settings(self):
+        """The local .env (DEBUG=1, a new SECRET_KEY) that the other commands read: written once, never replaced."""
+        if not settings.ENV_FILE:
+            return
+        path = Path(settings.ENV_FILE)
+        shown = path.relative_to(settings.BASE_DIR) if path.is_relative_to(settings.BASE_DIR) else path
+        localenv.write_local(path)
+        if str(path) in localenv.written:  # by this command, or by settings a moment ago (DEBUG=1, no key)
+            self.stdout.write(f"Wrote {shown} (DEBUG=1 and a new SECRET_KEY, git-ignored, mode 0600): "
+                              "the other manage.py commands read it.")
+        else:
+            self.stdout.write(f"Local settings: {shown}, kept as it is (the environment wins over it).")
 
     def show(self, result):
         if result.failed:

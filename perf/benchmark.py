@@ -35,8 +35,9 @@ from dossier.models import Article, Author, Outlet, Passage
 from dossier.tables import BoundedPaginator
 from dossier.roles import Role
 
+from annotations.models import Annotation, ArticleSummary, Export, Flag, Review
+
 from . import corpus
-from .models import Annotation, ArticleSummary, Export, Flag, Review
 
 EDITOR, REVIEWER = "benchmark-editor", "benchmark-reviewer"
 WIRE, WRITER = "Benchmark Wire", "Benchmark Writer"  # the JSONL records' outlet and author

@@ -1,11 +1,11 @@
 """Load test: simulated reviewers against gunicorn on 127.0.0.1, then every acknowledgement checked.
 
-    .venv/bin/python loadtest/run.py --users 20 --seconds 60 [--database-url postgres://…] [--json FILE]
+    .venv/bin/python perf/loadtest/run.py --users 20 --seconds 60 [--database-url postgres://…] [--json FILE]
 
 Builds a fresh database (a temporary SQLite file, or a PostgreSQL database it creates and drops),
 imports the sample corpus plus small generated articles, creates reviewer accounts, collects static
 files and serves the project with gunicorn in production settings (DEBUG off, plain http on
-loopback). Locust (loadtest/locustfile.py) then runs headless. Afterwards the script compares the
+loopback). Locust (perf/loadtest/locustfile.py) then runs headless. Afterwards the script compares the
 last acknowledged state of every flag each reviewer toggled with the database, runs
 `manage.py recompute_summaries --check`, prints a table and exits non-zero on any failed request,
 server error, mismatch or failing check.
@@ -32,7 +32,7 @@ from urllib.parse import urlsplit, urlunsplit
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from db_tasks import write_articles  # noqa: E402  (plain Python: needs no Django)
-BASE_DIR = HERE.parent
+BASE_DIR = HERE.parent.parent  # the project: perf/loadtest/ → perf/ → .
 PYTHON = sys.executable  # the project's venv: gunicorn and locust run as `python -m …` from it
 PREFIX = "load"
 # gunicorn's default access line plus the time the worker spent on the request, in microseconds
@@ -203,6 +203,7 @@ def main():
         "DATABASE_URL": database_url,
         "DJANGO_SETTINGS_MODULE": "dossier.settings",
         "PYTHONUNBUFFERED": "1",
+        "DOSSIER_ENV_FILE": "",  # this environment only: never a developer's .env beside manage.py
     }
     for name in ("TRUST_X_FORWARDED_PROTO", "CSRF_TRUSTED_ORIGINS", "AXES_PROXY_COUNT"):
         env.pop(name, None)

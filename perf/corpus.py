@@ -23,8 +23,8 @@ from dossier.bulk import insert_rows
 from dossier.models import Article, Author, Outlet, Passage
 from dossier.roles import Role
 
-from . import scoring
-from .models import Annotation, ArticleSummary, Flag, Review
+from annotations import scoring
+from annotations.models import Annotation, ArticleSummary, Flag, Review
 
 CHUNK = 1000  # articles written per transaction
 GENERATED = "generate_corpus --seed "  # how a generated article's source_name begins

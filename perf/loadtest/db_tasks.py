@@ -1,4 +1,4 @@
-"""Database steps of the load test, run by loadtest/run.py in the environment it gives the server.
+"""Database steps of the load test, run by perf/loadtest/run.py in the environment it gives the server.
 
   db_tasks.py articles FILE --count N --seed S   write N small JSONL articles (no Django needed)
   db_tasks.py users --count N --prefix P         create reviewer accounts P01..PN; password from $LOADTEST_PASSWORD
@@ -13,7 +13,7 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]  # the project: perf/loadtest/db_tasks.py → .
 
 WORDS = (
     "council minister report budget harbour election court river study survey border grain market "

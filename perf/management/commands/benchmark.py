@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from dossier.models import Article
 
-from annotations.benchmark import Benchmark, environment
-from annotations.management.commands.generate_corpus import positive
+from perf.arguments import positive
+from perf.benchmark import Benchmark, environment
 
 
 class Command(BaseCommand):

@@ -1,17 +1,11 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
 
-from annotations import corpus
+from dossier.progress import progress_bar
 
-
-def positive(text):
-    """An argparse type: a whole number from 1."""
-    value = int(text)
-    if value < 1:
-        raise ValueError(text)
-    return value
+from perf import corpus
+from perf.arguments import positive
 
 
 class Command(BaseCommand):
@@ -29,9 +23,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, articles, reviewers, seed, **options):
         began = time.perf_counter()
-        # The bar writes to the real stream: Django's stderr wrapper would end each redraw with a newline.
-        progress = tqdm(total=articles, unit="article", file=getattr(self.stderr, "_out", self.stderr),
-                        disable=options["verbosity"] < 1 or None)
+        progress = progress_bar(self, articles, "article", options["verbosity"])
         try:
             corpus.generate(articles, reviewers, seed, progress=progress.update)
         except ValueError as error:

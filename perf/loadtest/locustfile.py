@@ -1,4 +1,4 @@
-"""Simulated reviewers for `loadtest/run.py` (locust).
+"""Simulated reviewers for `perf/loadtest/run.py` (locust).
 
 Each simulated user is its own reviewer account (PREFIX01, PREFIX02, …) and behaves like the
 workspace page: it logs in through the login form, opens its queue, opens an article's
@@ -75,7 +75,7 @@ def record(entry):
 @events.test_start.add_listener
 def _check_environment(environment, **kwargs):
     if not PASSWORD or not ACKS:
-        raise SystemExit("Set LOADTEST_PASSWORD and LOADTEST_ACKS (run loadtest/run.py, which sets them).")
+        raise SystemExit("Set LOADTEST_PASSWORD and LOADTEST_ACKS (run perf/loadtest/run.py, which sets them).")
 
 
 @events.init.add_listener
