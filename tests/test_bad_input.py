@@ -825,3 +825,118 @@ def test_a_huge_admin_search_term_is_refused_with_a_message(importer, corpus, mo
 def test_an_out_of_range_year_in_the_admin_date_drilldown_is_not_a_crash(importer, corpus):
     response = importer.get(reverse("admin:dossier_article_changelist"), {"imported_at__year": "9" * 14})
     assert response.status_code < 500
+
+
+# --- Every admin list against hostile query strings ------------------------------------------
+
+HUGE = "9" * 25
+HOSTILE_QUERIES = [
+    # ids and numbers out of any column's range, or not numbers at all
+    f"id={HUGE}", f"id__exact=-{HUGE}", f"id__in=1,{HUGE}", f"id__gt={HUGE}", "id=abc", "id=%00",
+    "id__range=1,2", "x__range=1,2",
+    # regular expressions and JSON lookups
+    "title__regex=(", "name__regex=(", "username__regex=(", "ip_address__regex=(", "title__iregex=[",
+    "parameters__contains={}", 'parameters__contains={"a":1}', "parameters__has_key=a", "parameters__a__b=1",
+    # NUL bytes, which PostgreSQL refuses in any text
+    "title=%00", "name=%00", "username__contains=%00", "path_info=%00", "kind__exact=%00", "status__exact=%00",
+    # unknown fields and lookups
+    "nosuchfield=1", "id__nosuchlookup=1", "title__foo=1", "__=1", "%00=1",
+    # related fields, toward private columns
+    "reviewer__password__startswith=p", "imported_by__password__startswith=p", "user__password__startswith=p",
+    "groups__permissions__codename=x", "outlet__notes__startswith=s", "password__startswith=p",
+    "authors__bio__contains=x",
+    # date parts, in and out of range
+    f"imported_at__year={HUGE}", f"attempt_time__year={HUGE}", "attempt_time__year=9999", "attempt_time__year=0",
+    "attempt_time__year=2024&attempt_time__month=13", "attempt_time__year=2024&attempt_time__month=2&attempt_time__day=31",
+    "attempt_time__year=x", "started_at__week=99999", "date_joined__iso_year=99999", "created_at__gte=99999-01-01",
+    # sorting junk
+    f"o={HUGE}", "o=-", "o=1.2.3", "o=abc", "o=%00", f"o=-{HUGE}", "o=1" + ".1" * 500,
+    # searches
+    "q=" + "a" * 60_000, "q=%25", "q=%5C", "q=%00", "q=%27%20OR%201%3D1%20--",
+    # pages, the error flag and the admin's own parameters
+    f"p={HUGE}", "p=-1", "p=abc", "p=%00", "e=1", "e=%00", "all=1&p=2",
+    "_popup=1", "_to_field=password", "_facets=1&id=%00", f"_changelist_filters=id%3D{HUGE}",
+]
+ADMIN_FILTER_VALUES = [HUGE, "%00"]
+
+
+def admin_changelists():
+    from django.contrib import admin as admin_module
+
+    return sorted(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"
+                  for model in admin_module.site._registry)
+
+
+def filter_queries():
+    """Hostile values for every parameter each admin's list filters take (and a few they do not)."""
+    from django.contrib import admin as admin_module
+
+    cases = []
+    for model, model_admin in admin_module.site._registry.items():
+        url_name = f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"
+        for item in model_admin.list_filter:
+            if not isinstance(item, str):
+                item = getattr(item, "parameter_name", None) or item[0]
+            for suffix in ("__exact", "__isnull", "__gte", "__id__exact"):
+                cases += [(url_name, f"{item}{suffix}={value}") for value in ADMIN_FILTER_VALUES]
+    return cases
+
+
+ADMIN_PROBES = [(name, query) for name in admin_changelists() for query in HOSTILE_QUERIES] + filter_queries()
+
+
+@pytest.fixture(scope="class")
+def admin_prober(django_db_setup, django_db_blocker):
+    """One superuser's client and a few rows in every admin's table, made once for the whole class."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.contrib.auth.models import User
+    from django.db import transaction
+    from django.test import Client
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            root = User.objects.create_superuser("root", password="x")
+            article = make_article(title="Probe article", outlet="Probe Outlet", authors=["Pat Probe"],
+                                   published="2024-01-02")
+            make_review(article, root, {0: "q"})
+            Export.objects.create(username="root", via="web", kind="table", format="csv", rows=1,
+                                  parameters={"status": "reviewed"})
+            common = {"user_agent": "test", "ip_address": "127.0.0.1", "username": "someone", "http_accept": "*/*",
+                      "path_info": "/accounts/login/"}
+            AccessAttempt.objects.create(**common, get_data="", post_data="", failures_since_start=1)
+            AccessLog.objects.create(**common)
+            AccessFailureLog.objects.create(**common)
+            client = Client(raise_request_exception=False)
+            client.force_login(root)
+            yield client
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+class TestEveryAdminListAgainstHostileQueryStrings:
+    def test_there_are_enough_probes(self):
+        assert len(admin_changelists()) >= 11 and len(ADMIN_PROBES) >= 900
+
+    @pytest.mark.parametrize(("url_name", "query"), ADMIN_PROBES, ids=[f"{n[6:]}?{q[:40]}" for n, q in ADMIN_PROBES])
+    def test_no_query_string_makes_an_admin_list_fail(self, admin_prober, url_name, query):
+        response = admin_prober.get(f"{reverse(url_name)}?{query}")
+        assert response.status_code < 500, response.content[:300]
+        if response.status_code in (301, 302):
+            assert response["Location"].endswith("?e=1") or "e=1" in response["Location"], response["Location"]
+
+    @pytest.mark.parametrize("url_name", admin_changelists())
+    def test_every_parameter_a_list_filter_writes_is_one_the_rule_allows(self, admin_prober, url_name):
+        from django.contrib import admin as admin_module
+
+        response = admin_prober.get(reverse(url_name))
+        changelist = response.context["cl"]
+        model_admin = admin_module.site._registry[changelist.model]
+        written = {name for spec in changelist.filter_specs for name in spec.expected_parameters()}
+        assert written <= set(model_admin.filter_parameters(response.wsgi_request)), url_name
+        for spec in changelist.filter_specs:  # and following each filter's own links works
+            for choice in spec.choices(changelist):
+                if choice.get("query_string", "?") != "?":
+                    assert admin_prober.get(reverse(url_name) + choice["query_string"]).status_code == 200, choice
