@@ -14,3 +14,6 @@ urlpatterns = [
     path("", include((article_patterns, "dossier"))),
     path("", include("annotations.urls")),
 ]
+
+# Every 500 is logged, even one from another error page (dossier.views.server_error).
+handler500 = "dossier.views.server_error"

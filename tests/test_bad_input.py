@@ -940,3 +940,100 @@ class TestEveryAdminListAgainstHostileQueryStrings:
             for choice in spec.choices(changelist):
                 if choice.get("query_string", "?") != "?":
                     assert admin_prober.get(reverse(url_name) + choice["query_string"]).status_code == 200, choice
+
+
+# --- A wrong Host header, and what reaches the log --------------------------------------------
+
+class Records(list):
+    """A logging handler that keeps what it is given."""
+
+    level = 0
+
+    def handle(self, record):
+        self.append(record)
+
+    def __call__(self, *names):
+        import logging
+
+        for name in names:
+            logging.getLogger(name).addHandler(self)
+        return self
+
+    def detach(self, *names):
+        import logging
+
+        for name in names:
+            logging.getLogger(name).removeHandler(self)
+
+
+@pytest.fixture
+def logged():
+    records = Records()(*["django.request", "django.security"])
+    yield records
+    records.detach("django.request", "django.security")
+
+
+@pytest.mark.parametrize("path", ["/accounts/login/", "/", "/admin/", "/nowhere/"])
+def test_a_host_not_in_allowed_hosts_is_a_bad_request_logged_as_suspicious(client, settings, logged, path):
+    assert "evil.example" not in settings.ALLOWED_HOSTS
+    response = client.get(path, HTTP_HOST="evil.example")
+
+    assert response.status_code == 400
+    assert "Bad request" in response.content.decode()  # templates/400.html, rendered without a user
+    assert [record.name for record in logged] == ["django.security.DisallowedHost"]
+
+
+def probe_urlconf(**handlers):
+    """A URL configuration with a view that crashes, and the project's own 500 page unless told otherwise."""
+    import types
+
+    from django.urls import path
+
+    import dossier.urls
+
+    def boom(request):
+        raise RuntimeError("the view broke")
+
+    module = types.ModuleType("probe_urls")
+    module.urlpatterns = [path("boom/", boom), *dossier.urls.urlpatterns]
+    module.handler500 = dossier.urls.handler500
+    for name, view in handlers.items():
+        setattr(module, name, view)
+    return module
+
+
+def test_a_crash_in_a_view_is_a_500_logged_once_at_error(client, reviewer, settings, logged):
+    settings.ROOT_URLCONF = probe_urlconf()
+    client.force_login(reviewer)
+    response = client.get("/boom/")
+
+    assert response.status_code == 500
+    errors = [record for record in logged if record.levelname == "ERROR"]
+    assert [(record.name, record.getMessage()) for record in errors] == [
+        ("django.request", "Internal Server Error: /boom/")]
+    assert errors[0].exc_info[0] is RuntimeError
+
+
+def test_a_crash_in_an_error_page_is_a_500_logged_at_error_too(client, settings, logged):
+    def broken_400_page(request, exception):
+        raise RuntimeError("the 400 page broke")
+
+    settings.ROOT_URLCONF = probe_urlconf(handler400=broken_400_page)
+    response = client.get("/accounts/login/", HTTP_HOST="evil.example")
+
+    assert response.status_code == 500
+    errors = [record for record in logged if record.name == "django.request"]
+    assert [(record.levelname, record.getMessage()) for record in errors] == [
+        ("ERROR", "Internal Server Error: /accounts/login/")]
+    assert errors[0].exc_info[0] is RuntimeError
+
+
+def test_request_errors_and_security_warnings_are_configured_to_reach_stderr(settings):
+    import logging
+
+    console = settings.LOGGING["handlers"]["console"]
+    assert console == {"class": "logging.StreamHandler"}  # no stream given: sys.stderr
+    for name in ("django.request", "django.security"):
+        config = settings.LOGGING["loggers"][name]
+        assert config["handlers"] == ["console"]
+        assert logging.getLevelName(config["level"]) <= logging.WARNING
