@@ -117,18 +117,11 @@ class Entry:
 ARTICLE = lambda world: {"pk": world.article.pk}  # noqa: E731
 
 MATRIX = {
-    # django.contrib.auth.urls: the login and password-reset pages are open to everyone.
+    # django.contrib.auth.urls' login and password change; the login page is open to everyone.
     "login": Entry(GET=alike(200, anonymous=200), POST=alike(200, anonymous=200)),  # empty form: errors shown
     "logout": Entry(GET=alike(405), POST=alike(Redirect("login"))),
     "password_change": Entry(GET=alike(200), POST=alike(200)),  # empty form: errors shown
     "password_change_done": Entry(GET=alike(200), POST=alike(405)),
-    "password_reset": Entry(GET=alike(200, anonymous=200), POST=alike(200, anonymous=200)),  # empty: errors
-    "password_reset_done": Entry(GET=alike(200, anonymous=200), POST=alike(405, anonymous=405)),
-    "password_reset_confirm": Entry(  # a made-up token: the "invalid link" page, whatever the method
-        GET=alike(200, anonymous=200), POST=alike(200, anonymous=200),
-        kwargs=lambda world: {"uidb64": "MQ", "token": "not-a-real-token"},
-    ),
-    "password_reset_complete": Entry(GET=alike(200, anonymous=200), POST=alike(405, anonymous=405)),
     # dossier
     "dossier:home": Entry(
         GET=each(anonymous=LOGIN, reviewer=TO_QUEUE, other_reviewer=TO_QUEUE, editor=TO_ARTICLES, admin=TO_ARTICLES,
@@ -496,3 +489,33 @@ def test_the_staff_admin_who_may_only_view_reviews_cannot_revert_one_through_its
     review.refresh_from_db()
     assert review.status == Review.Status.SUBMITTED
     assert response.status_code == 403
+
+
+# --- No anonymous password reset ---------------------------------------------------------------
+
+RESET_PATHS = ["/accounts/password_reset/", "/accounts/password_reset/done/", "/accounts/reset/MQ/set-password/",
+               "/accounts/reset/MQ/not-a-real-token/", "/accounts/reset/done/"]
+
+
+@pytest.mark.parametrize("user_key", ["anonymous", "reviewer", "admin"])
+def test_there_is_no_password_reset_flow_for_anyone(world, user_key):
+    """No e-mail goes out from Dossier: admins set a forgotten password in the admin."""
+    client = client_for(world.users[user_key])
+    for url in RESET_PATHS:
+        assert client.get(url).status_code == 404, url
+        assert client.post(url, {"email": world.users["reviewer"].email or "rita@example.org"}).status_code == 404, url
+    for name in ("password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete"):
+        with pytest.raises(NoReverseMatch):
+            reverse(name, kwargs={"uidb64": "MQ", "token": "x"} if name == "password_reset_confirm" else None)
+    for page in ("/accounts/login/", "/admin/login/"):
+        assert "password_reset" not in Client().get(page).content.decode()
+
+
+def test_no_template_links_to_a_password_reset_page():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    templates = [path for path in Path(settings.BASE_DIR, "templates").rglob("*.html")]
+    assert templates
+    assert [path for path in templates if "password_reset" in path.read_text(encoding="utf-8")] == []
