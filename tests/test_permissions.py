@@ -519,3 +519,29 @@ def test_no_template_links_to_a_password_reset_page():
     templates = [path for path in Path(settings.BASE_DIR, "templates").rglob("*.html")]
     assert templates
     assert [path for path in templates if "password_reset" in path.read_text(encoding="utf-8")] == []
+
+
+# --- Deactivated users' sessions end, however they were deactivated ----------------------------
+
+@pytest.mark.parametrize("how", ["update", "loaddata-like raw save"])
+def test_a_user_deactivated_behind_the_admins_back_stays_logged_out_after_reactivation(world, how):
+    from django.contrib.auth.models import User
+    from django.contrib.sessions.models import Session
+
+    reviewer = world.users["reviewer"]
+    client = client_for(reviewer)
+    queue = reverse("annotations:queue")
+    assert client.get(queue).status_code == 200
+
+    if how == "update":
+        User.objects.filter(pk=reviewer.pk).update(is_active=False)
+    else:  # what loaddata does: a raw save, which the deactivation signal ignores
+        reviewer.is_active = False
+        reviewer.save_base(raw=True)
+    assert Session.objects.count() == 1  # nothing ended it yet
+    assert client.get(queue).status_code == 302  # anonymous now
+    assert Session.objects.count() == 0  # and the session is gone
+
+    User.objects.filter(pk=reviewer.pk).update(is_active=True)
+    response = client.get(queue)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
