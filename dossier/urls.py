@@ -1,12 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from . import views
+from .converters import IdConverter
+
+register_converter(IdConverter, "id")  # <id:pk>: at most 18 digits, so a huge id is a 404, not a 500
 
 article_patterns = [
     path("home/", views.home, name="home"),
-    path("articles/<int:pk>/", views.ArticleDetailView.as_view(), name="article-detail"),
+    path("articles/<id:pk>/", views.ArticleDetailView.as_view(), name="article-detail"),
 ]
 
 urlpatterns = [

@@ -545,3 +545,51 @@ def test_a_user_deactivated_behind_the_admins_back_stays_logged_out_after_reacti
     User.objects.filter(pk=reviewer.pk).update(is_active=True)
     response = client.get(queue)
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+# --- Huge ids in URLs --------------------------------------------------------------------------
+
+CONVERTED = re.compile(r"<(?:(\w+):)?(\w+)>")
+HUGE_ID = "9" * 25
+
+
+def id_routes():
+    """Every route outside the admin that takes a number: (name, route text)."""
+    return [(route.name, route.route) for route in project_routes()
+            if not route.in_admin and any(conv in ("int", "id") for conv, _ in CONVERTED.findall(route.route))]
+
+
+def huge_id_cases():
+    cases = []
+    for name, route in id_routes():
+        for method in METHODS:
+            marks = []
+            if name.startswith("annotations:") and "<int:" in route:
+                marks = [pytest.mark.xfail(strict=False, reason="annotations/urls.py switches to <id:> at merge")]
+            cases.append(pytest.param(name, route, method, marks=marks, id=f"{method} {name}"))
+    return cases
+
+
+def test_huge_id_cases_cover_the_article_pages_and_restore():
+    names = {name for name, _ in id_routes()}
+    assert {"dossier:article-detail", "annotations:restore", "annotations:summary", "annotations:annotation"} <= names
+
+
+@pytest.mark.parametrize(("name", "route", "method"), huge_id_cases())
+def test_an_id_too_big_for_the_database_is_a_404_on_every_url(world, name, route, method):
+    path_ = "/" + CONVERTED.sub(HUGE_ID, route)
+    for user_key in ("editor", "reviewer", "admin"):
+        client = client_for(world.users[user_key], raise_request_exception=False)
+        response = client.get(path_) if method == "GET" else client.post(path_, {})
+        assert response.status_code == 404, f"{method} {path_} as {user_key}: {response.status_code}"
+
+
+def test_the_id_converter_takes_at_most_18_digits():
+    from django.urls import Resolver404, resolve
+
+    assert resolve(f"/articles/{'9' * 18}/").kwargs == {"pk": 999_999_999_999_999_999}
+    assert 999_999_999_999_999_999 < 2**63 - 1
+    for too_big in ("9" * 19, HUGE_ID, "-1", "1.0", "٣"):
+        with pytest.raises(Resolver404):
+            resolve(f"/articles/{too_big}/")
+    assert reverse("dossier:article-detail", args=[7]) == "/articles/7/"
