@@ -79,6 +79,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a body over its limit is refused by its Content-Length before anything reads it.
+    "dossier.limits.RequestBodyLimit",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -216,7 +218,11 @@ CONTENT_SECURITY_POLICY = {
 # Importing: one file may be at most this many bytes (uploads and the command alike).
 DOSSIER_MAX_IMPORT_BYTES = int(os.environ.get("DOSSIER_MAX_IMPORT_BYTES", 20 * 1024 * 1024))
 DATA_UPLOAD_MAX_NUMBER_FILES = 200
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Any request body, by its Content-Length, except an admin's POST to the import page, which may send
+# DOSSIER_MAX_IMPORT_BYTES x DATA_UPLOAD_MAX_NUMBER_FILES (dossier/limits.py).
+DOSSIER_MAX_FORM_BYTES = int(os.environ.get("DOSSIER_MAX_FORM_BYTES", 1024 * 1024))
+DATA_UPLOAD_MAX_MEMORY_SIZE = DOSSIER_MAX_FORM_BYTES  # a request's fields other than files
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024  # an uploaded file past this goes to a temporary file
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 
