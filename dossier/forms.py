@@ -3,6 +3,7 @@ from django.conf import settings
 
 from .formats import SUFFIXES
 from .importing import Metadata
+from .validators import WebURLField
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -31,7 +32,7 @@ class ImportForm(forms.Form):
     )
     outlet = forms.CharField(required=False, max_length=200, help_text="Outlet of every article in these files.")
     author = forms.CharField(required=False, max_length=200, help_text="Author of every article in these files.")
-    url = forms.URLField(required=False, max_length=2000, assume_scheme="https", help_text="Address of the original.")
+    url = WebURLField(required=False, max_length=2000, help_text="Address of the original.")
     language = forms.CharField(required=False, max_length=16, help_text="Language code, e.g. en, tr, fa.")
 
     @property

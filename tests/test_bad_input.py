@@ -1037,3 +1037,61 @@ def test_request_errors_and_security_warnings_are_configured_to_reach_stderr(set
         config = settings.LOGGING["loggers"][name]
         assert config["handlers"] == ["console"]
         assert logging.getLevelName(config["level"]) <= logging.WARNING
+
+
+# --- Web addresses: http and https only, everywhere --------------------------------------------
+
+NOT_WEB = [b"ftp://example.com/report.pdf", b"ftps://example.com/a", b"file:///etc/passwd"]
+
+
+@pytest.mark.parametrize("address", NOT_WEB)
+def test_an_evidence_url_that_is_not_a_web_address_is_refused(client, annotating, address):
+    url, body, before = annotating
+    response = client.generic("POST", url, data=with_fields(body, evidence_url=address), content_type=MULTIPART)
+
+    assert response.status_code == 400
+    assert response.json()["error"].startswith("evidence_url: Enter a valid URL. Only web addresses")
+    assert counts() == before
+
+
+@pytest.mark.parametrize("address", NOT_WEB)
+def test_the_admin_refuses_an_outlet_website_or_article_url_that_is_not_a_web_address(importer, corpus, address):
+    outlet = corpus["outlet"]
+    response = importer.post(reverse("admin:dossier_outlet_change", args=[outlet.pk]),
+                             {"name": outlet.name, "website": address.decode(), "kind": "", "country": "",
+                              "language": "", "notes": ""})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["website"][0].startswith("Enter a valid URL.")
+    outlet.refresh_from_db()
+    assert outlet.website == ""
+
+    article = Article.objects.get(title="Border talks")
+    response = importer.post(reverse("admin:dossier_article_change", args=[article.pk]),
+                             {"title": article.title, "outlet": article.outlet_id, "authors": [a.pk for a in article.authors.all()],
+                              "url": address.decode(), "published": "", "language": "en",
+                              "passages-TOTAL_FORMS": "0", "passages-INITIAL_FORMS": "0"})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["url"][0].startswith("Enter a valid URL.")
+    assert Article.objects.get(pk=article.pk).url == ""
+    if address.startswith(b"ftp"):  # a well-formed address, refused for its scheme, says so
+        assert "Only web addresses" in response.context["adminform"].form.errors["url"][0]
+
+
+def test_the_admin_still_takes_http_and_https_and_reads_a_bare_host_as_https(importer, corpus):
+    outlet = corpus["outlet"]
+    for typed, stored in (("http://example.com/", "http://example.com/"), ("example.org", "https://example.org")):
+        response = importer.post(reverse("admin:dossier_outlet_change", args=[outlet.pk]),
+                                 {"name": outlet.name, "website": typed, "kind": "", "country": "", "language": "",
+                                  "notes": ""})
+        assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+        outlet.refresh_from_db()
+        assert outlet.website == stored
+
+
+@pytest.mark.parametrize("address", NOT_WEB)
+def test_the_import_form_refuses_a_url_that_is_not_a_web_address(importer, address):
+    response = post_import(importer, form_body(file_part(b"story.txt", STORY), url=address))
+
+    assert response.status_code == 200
+    assert "Only web addresses" in str(response.context["form"].errors["url"])
+    assert counts() == (0, 0, 0, 0)
