@@ -1,4 +1,6 @@
 """Accounts: the client address that login lockout counts, and ending a deactivated user's sessions."""
+import logging
+
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.sessions.models import Session
@@ -18,7 +20,22 @@ def client_address(request):
         forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
+        _warn_once_about_proxies(len(forwarded), proxies)
     return request.META.get("REMOTE_ADDR")
+
+
+_warned = []
+
+
+def _warn_once_about_proxies(found, proxies):
+    """A login without the X-Forwarded-For entries TRUSTED_PROXIES promises: the setting does not match the proxies."""
+    if not _warned:
+        _warned.append(True)
+        logging.getLogger("django.security.TrustedProxies").warning(
+            "TRUSTED_PROXIES is %s but a request came with %s X-Forwarded-For entries: login lockout falls back to "
+            "the connection's address. Check TRUSTED_PROXIES against the proxies in front (docs/operations.md).",
+            proxies, found,
+        )
 
 
 @receiver(pre_save, sender=get_user_model())

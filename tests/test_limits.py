@@ -192,3 +192,48 @@ def test_a_finished_upload_spooled_to_disk_is_deleted_after_the_response(client,
                               content_type=MULTIPART)
     assert response.status_code == 200 and Article.objects.count() == 1
     assert list(tmp_path.iterdir()) == []
+
+
+# --- The proxy settings that login lockout depends on -------------------------------------------
+
+def dossier_checks():
+    from django.core.checks import run_checks
+
+    return sorted(message.id for message in run_checks(tags=["security"]) if message.id.startswith("dossier."))
+
+
+@pytest.mark.parametrize(
+    ("proxy_ssl_header", "proxies", "expected"),
+    [
+        (("HTTP_X_FORWARDED_PROTO", "https"), 0, ["dossier.W001"]),  # behind a TLS proxy, counted as one client
+        (("HTTP_X_FORWARDED_PROTO", "https"), 1, []),
+        (None, 0, []),  # served directly
+        (None, -1, ["dossier.E001"]),
+    ],
+)
+def test_a_system_check_warns_when_trusted_proxies_cannot_match_the_proxy_in_front(
+        settings, proxy_ssl_header, proxies, expected):
+    settings.SECURE_PROXY_SSL_HEADER = proxy_ssl_header
+    settings.TRUSTED_PROXIES = proxies
+    assert dossier_checks() == expected
+
+
+def test_a_login_without_the_forwarded_addresses_trusted_proxies_promises_is_logged_once(client, settings, reviewer):
+    import logging
+
+    from dossier import accounts
+
+    settings.TRUSTED_PROXIES = 2
+    accounts._warned.clear()
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger = logging.getLogger("django.security.TrustedProxies")
+    logger.addHandler(handler)
+    try:
+        for _ in range(2):
+            client.post(LOGIN, {"username": "rita", "password": "wrong"}, HTTP_X_FORWARDED_FOR="203.0.113.9")
+    finally:
+        logger.removeHandler(handler)
+    assert [record.getMessage()[:60] for record in records] == [
+        "TRUSTED_PROXIES is 2 but a request came with 1 X-Forwarded-F"]
