@@ -9,6 +9,13 @@ TRUST_X_FORWARDED_PROTO  the TLS proxy in front sets X-Forwarded-Proto (default:
 TRUSTED_PROXIES  how many proxies in front append to X-Forwarded-For (default: 0)
 SITE_URL      the address people open Dossier at, for links in exports made by commands
               (default: http://localhost:8000)
+DOSSIER_MAX_IMPORT_BYTES  largest file one import accepts (default: 20 MiB)
+DOSSIER_MAX_FORM_BYTES    largest request body anywhere but an admin's POST to the import page, refused
+              by its Content-Length before it is read (default: 1 MiB; dossier/limits.py). The import page
+              takes DOSSIER_MAX_IMPORT_BYTES x DATA_UPLOAD_MAX_NUMBER_FILES. A proxy in front should refuse
+              the same sizes first (docs/operations.md, Limits).
+TRUSTED_PROXIES must match the proxies really in front, or login lockout counts the wrong address;
+              `manage.py check` warns (dossier.W001) behind a TLS proxy with TRUSTED_PROXIES=0.
 """
 import os
 from datetime import timedelta
