@@ -23,7 +23,7 @@ from importlib import import_module
 from types import SimpleNamespace
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponse, UnreadablePostError
 from django.urls import reverse
 
 logger = logging.getLogger("django.security.RequestBodyLimit")
@@ -73,6 +73,13 @@ class RequestBodyLimit:
         response = self.get_response(request)
         response._resource_closers.append(partial(close_uploads, request))
         return response
+
+    def process_exception(self, request, exception):
+        # The client went away half way through its body: nothing to answer it, and no server error.
+        if isinstance(exception, UnreadablePostError):
+            logger.warning("A request body to %s was cut off: %s", request.path_info, exception)
+            return plain(400, "The request body ended before its Content-Length said: the upload was cut off.")
+        return None
 
     def refusal(self, request):
         length = request.META.get("CONTENT_LENGTH", "")

@@ -180,7 +180,9 @@ def test_an_upload_cut_off_half_way_leaves_no_temporary_file(client, admin, sett
     client.force_login(admin)
     response, _ = claim(client, IMPORT, len(body), CutOffInput(body, after=len(body) // 2))
 
-    assert list(tmp_path.iterdir()) == []  # whatever the answer to a vanished client, no file stays behind
+    assert response.status_code == 400  # not a server error: the client went away
+    assert "cut off" in response.content.decode()
+    assert list(tmp_path.iterdir()) == []  # and no temporary file stays behind
     assert Article.objects.count() == 0
 
 
