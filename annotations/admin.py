@@ -1,7 +1,10 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.http import Http404
 
 from dossier.admin import AuditedAdmin, BoundedAdmin
 
+from .access import can_see_every_review
 from .models import Annotation, Export, Flag, Review
 
 
@@ -23,21 +26,64 @@ class AnnotationInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("flag", "passage")
 
 
+class BlindReviewAdmin(AuditedAdmin):
+    """Reviews and their annotations, read only, under the pages' blind-review rule.
+
+    Reviews are the reviewers' own work, done in the workspace: nobody adds, changes or deletes one
+    here, whatever permissions they hold. Someone who may not see every review (not an editor or
+    admin: annotations.access.can_see_every_review) sees only their own, on the list, the change
+    page and the history pages alike (django-simple-history's history pages would otherwise find any
+    review by its id).
+    """
+
+    reviewer_path = "reviewer"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if can_see_every_review(request.user):
+            return queryset
+        return queryset.filter(**{self.reviewer_path: request.user})
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def visible_or_404(self, request, object_id):
+        if self.get_object(request, unquote(object_id)) is None:
+            raise Http404("No such review.")
+
+    def history_view(self, request, object_id, extra_context=None):
+        self.visible_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self.visible_or_404(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
 @admin.register(Review)
-class ReviewAdmin(AuditedAdmin):
+class ReviewAdmin(BlindReviewAdmin):
     list_display = ["article", "reviewer", "status", "started_at", "submitted_at"]
     list_filter = ["status"]
     list_select_related = ["article", "reviewer"]
     search_fields = ["article__title", "reviewer__username"]
     readonly_fields = ["article", "reviewer", "status", "started_at", "updated_at", "submitted_at"]
     inlines = [AnnotationInline]
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(Export)

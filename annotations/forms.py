@@ -1,6 +1,7 @@
 from django import forms
 
 from dossier.models import Passage
+from dossier.validators import WebURLField
 
 from .models import Annotation, Flag
 
@@ -14,7 +15,7 @@ class AnnotationForm(forms.Form):
     flag = forms.ModelChoiceField(queryset=Flag.objects.all())
     on = forms.TypedChoiceField(choices=[("1", "on"), ("0", "off")], coerce=lambda value: value == "1")
     note = forms.CharField(required=False, max_length=Annotation._meta.get_field("note").max_length)
-    evidence_url = forms.URLField(required=False, max_length=2000, assume_scheme="https")
+    evidence_url = WebURLField(required=False, max_length=2000)
     start = forms.IntegerField(required=False, min_value=0)
     end = forms.IntegerField(required=False, min_value=0)
 

@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from dossier import converters  # noqa: F401  (<id:pk>: a huge id is a 404, not a 500)
 from dossier.models import Author, Outlet
 
 from .views import audit, credibility, exports, review
@@ -20,23 +21,23 @@ article_urls = [
     path("annotations.jsonld", exports.article_annotations, name="article-annotations"),
     # Editors: the audit trail.
     path("history/", audit.history, name="history"),
-    path("history/<int:history_id>/restore/", audit.restore, name="restore"),
+    path("history/<id:history_id>/restore/", audit.restore, name="restore"),
 ]
 
 urlpatterns = [
     # /: the articles table (editors; reviewers are sent to their queue); ?_export= downloads it.
     path("", credibility.CredibilityListView.as_view(), name="articles"),
-    path("articles/<int:pk>/", include(article_urls)),
+    path("articles/<id:pk>/", include(article_urls)),
     # /outlets/, /authors/: rankings and profiles.
     path("outlets/", credibility.RankingView.as_view(model=Outlet), name="outlets"),
-    path("outlets/<int:pk>/", credibility.profile, {"model": Outlet}, name="outlet"),
+    path("outlets/<id:pk>/", credibility.profile, {"model": Outlet}, name="outlet"),
     path("authors/", credibility.RankingView.as_view(model=Author), name="authors"),
-    path("authors/<int:pk>/", credibility.profile, {"model": Author}, name="author"),
+    path("authors/<id:pk>/", credibility.profile, {"model": Author}, name="author"),
     # /review/: the reviewer's queue.
     path("review/", review.QueueView.as_view(), name="queue"),
     path("review/next/", review.next_article, name="next"),
     # Web Annotation documents, for machines.
     path("annotations.jsonld", exports.annotation_collection, name="annotation-collection"),
-    path("annotations/<int:pk>.jsonld", exports.annotation, name="annotation"),
+    path("annotations/<id:pk>.jsonld", exports.annotation, name="annotation"),
     path("flags.css", review.flag_styles, name="flag-styles"),
 ]

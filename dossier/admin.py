@@ -9,29 +9,14 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_rules import LookupRule, with_lookup_rule
 from .forms import ImportForm
 from . import ingest
 from .models import Article, Author, Outlet
 
 
-class BoundedAdmin(admin.ModelAdmin):
-    """An admin whose search and URL lookups refuse what the database cannot take."""
-
-    MAX_SEARCH = 200
-
-    def get_search_results(self, request, queryset, search_term):
-        # SQLite refuses very long LIKE patterns; no real search needs more than this.
-        if len(search_term) > self.MAX_SEARCH:
-            messages.error(request, f"Search for at most {self.MAX_SEARCH} characters.")
-            return queryset.none(), False
-        return super().get_search_results(request, queryset, search_term)
-
-    def lookup_allowed(self, lookup, value, request=None):
-        # Date-part lookups in the URL (?imported_at__year=99999999999999) overflow inside Django;
-        # the list filters only ever use ranges.
-        if lookup.rsplit("__", 1)[-1] in {"year", "iso_year", "quarter", "month", "week", "day"}:
-            return False
-        return super().lookup_allowed(lookup, value, request)
+class BoundedAdmin(LookupRule, admin.ModelAdmin):
+    """An admin whose search and URL lookups refuse what the database cannot take (dossier.admin_rules)."""
 
 
 class AuditedAdmin(BoundedAdmin, SimpleHistoryAdmin):
@@ -133,7 +118,7 @@ class ArticleAdmin(AuditedAdmin):
 
 
 
-class RoleSafeUserAdmin(UserAdmin):
+class RoleSafeUserAdmin(LookupRule, UserAdmin):
     """Admins manage accounts and their roles; only a superuser grants superuser status or single
     permissions, or touches a superuser's account.
     """
@@ -151,7 +136,7 @@ class RoleSafeUserAdmin(UserAdmin):
         return self.has_change_permission(request, obj) and super().has_delete_permission(request, obj)
 
 
-class RoleSafeGroupAdmin(GroupAdmin):
+class RoleSafeGroupAdmin(LookupRule, GroupAdmin):
     """The roles' permissions are set by migrations; only a superuser changes them."""
 
     def get_readonly_fields(self, request, obj=None):
@@ -163,3 +148,5 @@ admin.site.unregister(User)
 admin.site.register(User, RoleSafeUserAdmin)
 admin.site.unregister(Group)
 admin.site.register(Group, RoleSafeGroupAdmin)
+# django-axes' login records follow the same rule for their lists.
+with_lookup_rule()

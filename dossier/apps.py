@@ -6,4 +6,4 @@ class DossierConfig(AppConfig):
     verbose_name = "Articles"
 
     def ready(self):
-        from . import accounts  # noqa: F401  (connects the session receiver)
+        from . import accounts, checks  # noqa: F401  (connects the session receiver, registers the checks)

@@ -1,6 +1,7 @@
 from django import forms
 
 from .ingest import SUFFIXES, Metadata
+from .validators import WebURLField
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -29,7 +30,7 @@ class ImportForm(forms.Form):
     )
     outlet = forms.CharField(required=False, max_length=200, help_text="Outlet of every article in these files.")
     author = forms.CharField(required=False, max_length=200, help_text="Author of every article in these files.")
-    url = forms.URLField(required=False, max_length=2000, assume_scheme="https", help_text="Address of the original.")
+    url = WebURLField(required=False, max_length=2000, help_text="Address of the original.")
     language = forms.CharField(required=False, max_length=16, help_text="Language code, e.g. en, tr, fa.")
 
     def metadata(self):

@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from .validators import web_url
+
 
 def content_hash(body):
     """SHA-256 of a cleaned body: two imports with the same text are the same article."""
@@ -30,7 +32,8 @@ class Outlet(models.Model):
         OTHER = "other", "Other"
 
     name = models.CharField(max_length=200, unique=True, help_text="The outlet's name as it publishes.")
-    website = models.URLField(max_length=500, blank=True, help_text="Home page, e.g. https://www.example.com.")
+    website = models.URLField(max_length=500, blank=True, validators=[web_url],
+                              help_text="Home page, e.g. https://www.example.com.")
     country = models.CharField(max_length=100, blank=True, help_text="Country the outlet is based in.")
     language = models.CharField(max_length=16, blank=True, help_text="Main publishing language (ISO code, e.g. en, tr, fa).")
     kind = models.CharField(max_length=20, choices=Kind.choices, blank=True, help_text="What kind of publisher this is.")
@@ -87,7 +90,8 @@ class Article(models.Model):
         help_text="Where the article was published; empty when the text does not say.",
     )
     authors = models.ManyToManyField(Author, blank=True, related_name="articles", help_text="Bylined authors.")
-    url = models.URLField(max_length=2000, blank=True, help_text="Address of the original, if known.")
+    url = models.URLField(max_length=2000, blank=True, validators=[web_url],
+                          help_text="Address of the original, if known.")
     published = models.DateField(null=True, blank=True, help_text="Publication date, if known.")
     language = models.CharField(max_length=16, blank=True, help_text="Language of the text (ISO code, e.g. en, tr, fa).")
     body = models.TextField(help_text="Cleaned, NFC-normalised text; passages are slices of it.")

@@ -61,8 +61,13 @@ class RoleRequiredMixin:
 
 
 def roles(request):
-    """Template context: `roles` with is_reviewer / is_editor / is_admin for navigation."""
-    held = roles_of(request.user)
+    """Template context: `roles` with is_reviewer / is_editor / is_admin for navigation.
+
+    Error pages render before authentication has run (a 400 for a wrong Host), so a request may
+    have no `user` yet: it then holds no role.
+    """
+    user = getattr(request, "user", None)
+    held = roles_of(user) if user is not None else frozenset()
     return {
         "roles": {
             "is_reviewer": Role.REVIEWER in held,

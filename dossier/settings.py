@@ -21,6 +21,12 @@ DOSSIER_MAX_WEB_IMPORT_RECORDS  most records one file imported from the admin pa
               larger files go through `manage.py import_articles` (default: 2,000)
 DOSSIER_PERF  "1" to install the measuring tools (perf/: generate_corpus, benchmark), which the
               wheel does not ship; CI and benchmark runs set it (default: off)
+DOSSIER_MAX_FORM_BYTES    largest request body anywhere but an admin's POST to the import page, refused
+              by its Content-Length before it is read (default: 1 MiB; dossier/limits.py). The import page
+              takes DOSSIER_MAX_IMPORT_BYTES x DATA_UPLOAD_MAX_NUMBER_FILES. A proxy in front should refuse
+              the same sizes first (docs/operations.md, Limits).
+TRUSTED_PROXIES must match the proxies really in front, or login lockout counts the wrong address;
+              `manage.py check` warns (dossier.W001) behind a TLS proxy with TRUSTED_PROXIES=0.
 """
 import os
 from datetime import timedelta
@@ -98,6 +104,8 @@ if env_flag("DOSSIER_PERF"):  # measuring tools: CI and benchmarks only
     INSTALLED_APPS.append("perf")
 
 MIDDLEWARE = [
+    # First: a body over its limit is refused by its Content-Length before anything reads it.
+    "dossier.limits.RequestBodyLimit",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -105,6 +113,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A session whose user was deactivated by any means ends here, so reactivating does not revive it.
+    "dossier.accounts.EndSessionsOfInactiveUsers",
     # Deny by default: every page needs a login unless its view says otherwise.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -239,13 +249,24 @@ DOSSIER_MAX_PASSAGES = int(os.environ.get("DOSSIER_MAX_PASSAGES", 20_000))
 # request's time limit (there are no background tasks), so the command takes them.
 DOSSIER_MAX_WEB_IMPORT_RECORDS = int(os.environ.get("DOSSIER_MAX_WEB_IMPORT_RECORDS", 2_000))
 DATA_UPLOAD_MAX_NUMBER_FILES = 200
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Any request body, by its Content-Length, except an admin's POST to the import page, which may send
+# DOSSIER_MAX_IMPORT_BYTES x DATA_UPLOAD_MAX_NUMBER_FILES (dossier/limits.py).
+DOSSIER_MAX_FORM_BYTES = int(os.environ.get("DOSSIER_MAX_FORM_BYTES", 1024 * 1024))
+DATA_UPLOAD_MAX_MEMORY_SIZE = DOSSIER_MAX_FORM_BYTES  # a request's fields other than files
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024  # an uploaded file past this goes to a temporary file
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 
+# Everything at WARNING and above goes to stderr (gunicorn's, so the journal): explicitly so for a
+# request's 500s (django.request, at ERROR) and refused requests (django.security: a wrong Host, a
+# forbidden lookup), whatever DEBUG says.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "handlers": {"console": {"class": "logging.StreamHandler"}},  # stderr
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
 }

@@ -1,4 +1,8 @@
+import logging
+import sys
+
 from django.shortcuts import redirect
+from django.views import defaults
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView
 from django_filters.views import FilterView
@@ -28,3 +32,19 @@ def home(request):
     if has_role(request.user, Role.REVIEWER):
         return redirect("annotations:queue")
     return redirect("annotations:articles")
+
+
+def server_error(request, template_name=defaults.ERROR_500_TEMPLATE_NAME):
+    """The 500 page, logged at ERROR on django.request whatever went wrong.
+
+    Django logs a view's crash after this page is made, but not a crash of another error page (the
+    400 page for a wrong Host, say): logging here covers both, and marks the response so that
+    Django does not log the first kind twice.
+    """
+    response = defaults.server_error(request, template_name)
+    logging.getLogger("django.request").error(
+        "Internal Server Error: %s", request.path, exc_info=sys.exc_info(),
+        extra={"status_code": 500, "request": request},
+    )
+    response._has_been_logged = True
+    return response

@@ -825,3 +825,273 @@ def test_a_huge_admin_search_term_is_refused_with_a_message(importer, corpus, mo
 def test_an_out_of_range_year_in_the_admin_date_drilldown_is_not_a_crash(importer, corpus):
     response = importer.get(reverse("admin:dossier_article_changelist"), {"imported_at__year": "9" * 14})
     assert response.status_code < 500
+
+
+# --- Every admin list against hostile query strings ------------------------------------------
+
+HUGE = "9" * 25
+HOSTILE_QUERIES = [
+    # ids and numbers out of any column's range, or not numbers at all
+    f"id={HUGE}", f"id__exact=-{HUGE}", f"id__in=1,{HUGE}", f"id__gt={HUGE}", "id=abc", "id=%00",
+    "id__range=1,2", "x__range=1,2",
+    # regular expressions and JSON lookups
+    "title__regex=(", "name__regex=(", "username__regex=(", "ip_address__regex=(", "title__iregex=[",
+    "parameters__contains={}", 'parameters__contains={"a":1}', "parameters__has_key=a", "parameters__a__b=1",
+    # NUL bytes, which PostgreSQL refuses in any text
+    "title=%00", "name=%00", "username__contains=%00", "path_info=%00", "kind__exact=%00", "status__exact=%00",
+    # unknown fields and lookups
+    "nosuchfield=1", "id__nosuchlookup=1", "title__foo=1", "__=1", "%00=1",
+    # related fields, toward private columns
+    "reviewer__password__startswith=p", "imported_by__password__startswith=p", "user__password__startswith=p",
+    "groups__permissions__codename=x", "outlet__notes__startswith=s", "password__startswith=p",
+    "authors__bio__contains=x",
+    # date parts, in and out of range
+    f"imported_at__year={HUGE}", f"attempt_time__year={HUGE}", "attempt_time__year=9999", "attempt_time__year=0",
+    "attempt_time__year=2024&attempt_time__month=13", "attempt_time__year=2024&attempt_time__month=2&attempt_time__day=31",
+    "attempt_time__year=x", "started_at__week=99999", "date_joined__iso_year=99999", "created_at__gte=99999-01-01",
+    # sorting junk
+    f"o={HUGE}", "o=-", "o=1.2.3", "o=abc", "o=%00", f"o=-{HUGE}", "o=1" + ".1" * 500,
+    # searches
+    "q=" + "a" * 60_000, "q=%25", "q=%5C", "q=%00", "q=%27%20OR%201%3D1%20--",
+    # pages, the error flag and the admin's own parameters
+    f"p={HUGE}", "p=-1", "p=abc", "p=%00", "e=1", "e=%00", "all=1&p=2",
+    "_popup=1", "_to_field=password", "_facets=1&id=%00", f"_changelist_filters=id%3D{HUGE}",
+]
+ADMIN_FILTER_VALUES = [HUGE, "%00"]
+
+
+def admin_changelists():
+    from django.contrib import admin as admin_module
+
+    return sorted(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"
+                  for model in admin_module.site._registry)
+
+
+def filter_queries():
+    """Hostile values for every parameter each admin's list filters take (and a few they do not)."""
+    from django.contrib import admin as admin_module
+
+    cases = []
+    for model, model_admin in admin_module.site._registry.items():
+        url_name = f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"
+        for item in model_admin.list_filter:
+            if not isinstance(item, str):
+                item = getattr(item, "parameter_name", None) or item[0]
+            for suffix in ("__exact", "__isnull", "__gte", "__id__exact"):
+                cases += [(url_name, f"{item}{suffix}={value}") for value in ADMIN_FILTER_VALUES]
+    return cases
+
+
+ADMIN_PROBES = [(name, query) for name in admin_changelists() for query in HOSTILE_QUERIES] + filter_queries()
+
+
+@pytest.fixture(scope="class")
+def admin_prober(django_db_setup, django_db_blocker):
+    """One superuser's client and a few rows in every admin's table, made once for the whole class."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.contrib.auth.models import User
+    from django.db import transaction
+    from django.test import Client
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            root = User.objects.create_superuser("root", password="x")
+            article = make_article(title="Probe article", outlet="Probe Outlet", authors=["Pat Probe"],
+                                   published="2024-01-02")
+            make_review(article, root, {0: "q"})
+            Export.objects.create(username="root", via="web", kind="table", format="csv", rows=1,
+                                  parameters={"status": "reviewed"})
+            common = {"user_agent": "test", "ip_address": "127.0.0.1", "username": "someone", "http_accept": "*/*",
+                      "path_info": "/accounts/login/"}
+            AccessAttempt.objects.create(**common, get_data="", post_data="", failures_since_start=1)
+            AccessLog.objects.create(**common)
+            AccessFailureLog.objects.create(**common)
+            client = Client(raise_request_exception=False)
+            client.force_login(root)
+            yield client
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+class TestEveryAdminListAgainstHostileQueryStrings:
+    def test_there_are_enough_probes(self):
+        assert len(admin_changelists()) >= 11 and len(ADMIN_PROBES) >= 900
+
+    @pytest.mark.parametrize(("url_name", "query"), ADMIN_PROBES, ids=[f"{n[6:]}?{q[:40]}" for n, q in ADMIN_PROBES])
+    def test_no_query_string_makes_an_admin_list_fail(self, admin_prober, url_name, query):
+        response = admin_prober.get(f"{reverse(url_name)}?{query}")
+        assert response.status_code < 500, response.content[:300]
+        if response.status_code in (301, 302):
+            assert response["Location"].endswith("?e=1") or "e=1" in response["Location"], response["Location"]
+
+    @pytest.mark.parametrize("url_name", admin_changelists())
+    def test_every_parameter_a_list_filter_writes_is_one_the_rule_allows(self, admin_prober, url_name):
+        from django.contrib import admin as admin_module
+
+        response = admin_prober.get(reverse(url_name))
+        changelist = response.context["cl"]
+        model_admin = admin_module.site._registry[changelist.model]
+        written = {name for spec in changelist.filter_specs for name in spec.expected_parameters()}
+        assert written <= set(model_admin.filter_parameters(response.wsgi_request)), url_name
+        for spec in changelist.filter_specs:  # and following each filter's own links works
+            for choice in spec.choices(changelist):
+                if choice.get("query_string", "?") != "?":
+                    assert admin_prober.get(reverse(url_name) + choice["query_string"]).status_code == 200, choice
+
+
+# --- A wrong Host header, and what reaches the log --------------------------------------------
+
+class Records(list):
+    """A logging handler that keeps what it is given."""
+
+    level = 0
+
+    def handle(self, record):
+        self.append(record)
+
+    def __call__(self, *names):
+        import logging
+
+        for name in names:
+            logging.getLogger(name).addHandler(self)
+        return self
+
+    def detach(self, *names):
+        import logging
+
+        for name in names:
+            logging.getLogger(name).removeHandler(self)
+
+
+@pytest.fixture
+def logged():
+    records = Records()(*["django.request", "django.security"])
+    yield records
+    records.detach("django.request", "django.security")
+
+
+@pytest.mark.parametrize("path", ["/accounts/login/", "/", "/admin/", "/nowhere/"])
+def test_a_host_not_in_allowed_hosts_is_a_bad_request_logged_as_suspicious(client, settings, logged, path):
+    assert "evil.example" not in settings.ALLOWED_HOSTS
+    response = client.get(path, HTTP_HOST="evil.example")
+
+    assert response.status_code == 400
+    assert "Bad request" in response.content.decode()  # templates/400.html, rendered without a user
+    assert [record.name for record in logged] == ["django.security.DisallowedHost"]
+
+
+def probe_urlconf(**handlers):
+    """A URL configuration with a view that crashes, and the project's own 500 page unless told otherwise."""
+    import types
+
+    from django.urls import path
+
+    import dossier.urls
+
+    def boom(request):
+        raise RuntimeError("the view broke")
+
+    module = types.ModuleType("probe_urls")
+    module.urlpatterns = [path("boom/", boom), *dossier.urls.urlpatterns]
+    module.handler500 = dossier.urls.handler500
+    for name, view in handlers.items():
+        setattr(module, name, view)
+    return module
+
+
+def test_a_crash_in_a_view_is_a_500_logged_once_at_error(client, reviewer, settings, logged):
+    settings.ROOT_URLCONF = probe_urlconf()
+    client.force_login(reviewer)
+    response = client.get("/boom/")
+
+    assert response.status_code == 500
+    errors = [record for record in logged if record.levelname == "ERROR"]
+    assert [(record.name, record.getMessage()) for record in errors] == [
+        ("django.request", "Internal Server Error: /boom/")]
+    assert errors[0].exc_info[0] is RuntimeError
+
+
+def test_a_crash_in_an_error_page_is_a_500_logged_at_error_too(client, settings, logged):
+    def broken_400_page(request, exception):
+        raise RuntimeError("the 400 page broke")
+
+    settings.ROOT_URLCONF = probe_urlconf(handler400=broken_400_page)
+    response = client.get("/accounts/login/", HTTP_HOST="evil.example")
+
+    assert response.status_code == 500
+    errors = [record for record in logged if record.name == "django.request"]
+    assert [(record.levelname, record.getMessage()) for record in errors] == [
+        ("ERROR", "Internal Server Error: /accounts/login/")]
+    assert errors[0].exc_info[0] is RuntimeError
+
+
+def test_request_errors_and_security_warnings_are_configured_to_reach_stderr(settings):
+    import logging
+
+    console = settings.LOGGING["handlers"]["console"]
+    assert console == {"class": "logging.StreamHandler"}  # no stream given: sys.stderr
+    for name in ("django.request", "django.security"):
+        config = settings.LOGGING["loggers"][name]
+        assert config["handlers"] == ["console"]
+        assert logging.getLevelName(config["level"]) <= logging.WARNING
+
+
+# --- Web addresses: http and https only, everywhere --------------------------------------------
+
+NOT_WEB = [b"ftp://example.com/report.pdf", b"ftps://example.com/a", b"file:///etc/passwd"]
+
+
+@pytest.mark.parametrize("address", NOT_WEB)
+def test_an_evidence_url_that_is_not_a_web_address_is_refused(client, annotating, address):
+    url, body, before = annotating
+    response = client.generic("POST", url, data=with_fields(body, evidence_url=address), content_type=MULTIPART)
+
+    assert response.status_code == 400
+    assert response.json()["error"].startswith("evidence_url: Enter a valid URL. Only web addresses")
+    assert counts() == before
+
+
+@pytest.mark.parametrize("address", NOT_WEB)
+def test_the_admin_refuses_an_outlet_website_or_article_url_that_is_not_a_web_address(importer, corpus, address):
+    outlet = corpus["outlet"]
+    response = importer.post(reverse("admin:dossier_outlet_change", args=[outlet.pk]),
+                             {"name": outlet.name, "website": address.decode(), "kind": "", "country": "",
+                              "language": "", "notes": ""})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["website"][0].startswith("Enter a valid URL.")
+    outlet.refresh_from_db()
+    assert outlet.website == ""
+
+    article = Article.objects.get(title="Border talks")
+    response = importer.post(reverse("admin:dossier_article_change", args=[article.pk]),
+                             {"title": article.title, "outlet": article.outlet_id, "authors": [a.pk for a in article.authors.all()],
+                              "url": address.decode(), "published": "", "language": "en",
+                              "passages-TOTAL_FORMS": "0", "passages-INITIAL_FORMS": "0"})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["url"][0].startswith("Enter a valid URL.")
+    assert Article.objects.get(pk=article.pk).url == ""
+    if address.startswith(b"ftp"):  # a well-formed address, refused for its scheme, says so
+        assert "Only web addresses" in response.context["adminform"].form.errors["url"][0]
+
+
+def test_the_admin_still_takes_http_and_https_and_reads_a_bare_host_as_https(importer, corpus):
+    outlet = corpus["outlet"]
+    for typed, stored in (("http://example.com/", "http://example.com/"), ("example.org", "https://example.org")):
+        response = importer.post(reverse("admin:dossier_outlet_change", args=[outlet.pk]),
+                                 {"name": outlet.name, "website": typed, "kind": "", "country": "", "language": "",
+                                  "notes": ""})
+        assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+        outlet.refresh_from_db()
+        assert outlet.website == stored
+
+
+@pytest.mark.parametrize("address", NOT_WEB)
+def test_the_import_form_refuses_a_url_that_is_not_a_web_address(importer, address):
+    response = post_import(importer, form_body(file_part(b"story.txt", STORY), url=address))
+
+    assert response.status_code == 200
+    assert "Only web addresses" in str(response.context["form"].errors["url"])
+    assert counts() == (0, 0, 0, 0)

@@ -117,18 +117,11 @@ class Entry:
 ARTICLE = lambda world: {"pk": world.article.pk}  # noqa: E731
 
 MATRIX = {
-    # django.contrib.auth.urls: the login and password-reset pages are open to everyone.
+    # django.contrib.auth.urls' login and password change; the login page is open to everyone.
     "login": Entry(GET=alike(200, anonymous=200), POST=alike(200, anonymous=200)),  # empty form: errors shown
     "logout": Entry(GET=alike(405), POST=alike(Redirect("login"))),
     "password_change": Entry(GET=alike(200), POST=alike(200)),  # empty form: errors shown
     "password_change_done": Entry(GET=alike(200), POST=alike(405)),
-    "password_reset": Entry(GET=alike(200, anonymous=200), POST=alike(200, anonymous=200)),  # empty: errors
-    "password_reset_done": Entry(GET=alike(200, anonymous=200), POST=alike(405, anonymous=405)),
-    "password_reset_confirm": Entry(  # a made-up token: the "invalid link" page, whatever the method
-        GET=alike(200, anonymous=200), POST=alike(200, anonymous=200),
-        kwargs=lambda world: {"uidb64": "MQ", "token": "not-a-real-token"},
-    ),
-    "password_reset_complete": Entry(GET=alike(200, anonymous=200), POST=alike(405, anonymous=405)),
     # dossier
     "dossier:home": Entry(
         GET=each(anonymous=LOGIN, reviewer=TO_QUEUE, other_reviewer=TO_QUEUE, editor=TO_ARTICLES, admin=TO_ARTICLES,
@@ -496,3 +489,223 @@ def test_the_staff_admin_who_may_only_view_reviews_cannot_revert_one_through_its
     review.refresh_from_db()
     assert review.status == Review.Status.SUBMITTED
     assert response.status_code == 403
+
+
+# --- No anonymous password reset ---------------------------------------------------------------
+
+RESET_PATHS = ["/accounts/password_reset/", "/accounts/password_reset/done/", "/accounts/reset/MQ/set-password/",
+               "/accounts/reset/MQ/not-a-real-token/", "/accounts/reset/done/"]
+
+
+@pytest.mark.parametrize("user_key", ["anonymous", "reviewer", "admin"])
+def test_there_is_no_password_reset_flow_for_anyone(world, user_key):
+    """No e-mail goes out from Dossier: admins set a forgotten password in the admin."""
+    client = client_for(world.users[user_key])
+    for url in RESET_PATHS:
+        assert client.get(url).status_code == 404, url
+        assert client.post(url, {"email": world.users["reviewer"].email or "rita@example.org"}).status_code == 404, url
+    for name in ("password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete"):
+        with pytest.raises(NoReverseMatch):
+            reverse(name, kwargs={"uidb64": "MQ", "token": "x"} if name == "password_reset_confirm" else None)
+    for page in ("/accounts/login/", "/admin/login/"):
+        assert "password_reset" not in Client().get(page).content.decode()
+
+
+def test_no_template_links_to_a_password_reset_page():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    templates = [path for path in Path(settings.BASE_DIR, "templates").rglob("*.html")]
+    assert templates
+    assert [path for path in templates if "password_reset" in path.read_text(encoding="utf-8")] == []
+
+
+# --- Deactivated users' sessions end, however they were deactivated ----------------------------
+
+@pytest.mark.parametrize("how", ["update", "loaddata-like raw save"])
+def test_a_user_deactivated_behind_the_admins_back_stays_logged_out_after_reactivation(world, how):
+    from django.contrib.auth.models import User
+    from django.contrib.sessions.models import Session
+
+    reviewer = world.users["reviewer"]
+    client = client_for(reviewer)
+    queue = reverse("annotations:queue")
+    assert client.get(queue).status_code == 200
+
+    if how == "update":
+        User.objects.filter(pk=reviewer.pk).update(is_active=False)
+    else:  # what loaddata does: a raw save, which the deactivation signal ignores
+        reviewer.is_active = False
+        reviewer.save_base(raw=True)
+    assert Session.objects.count() == 1  # nothing ended it yet
+    assert client.get(queue).status_code == 302  # anonymous now
+    assert Session.objects.count() == 0  # and the session is gone
+
+    User.objects.filter(pk=reviewer.pk).update(is_active=True)
+    response = client.get(queue)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+# --- Huge ids in URLs --------------------------------------------------------------------------
+
+CONVERTED = re.compile(r"<(?:(\w+):)?(\w+)>")
+HUGE_ID = "9" * 25
+
+
+def id_routes():
+    """Every route outside the admin that takes a number: (name, route text)."""
+    return [(route.name, route.route) for route in project_routes()
+            if not route.in_admin and any(conv in ("int", "id") for conv, _ in CONVERTED.findall(route.route))]
+
+
+def huge_id_cases():
+    return [pytest.param(name, route, method, id=f"{method} {name}") for name, route in id_routes() for method in METHODS]
+
+
+def test_every_numbered_route_takes_its_number_through_the_bounded_converter():
+    assert [route for _, route in id_routes() if "<int:" in route] == []
+
+
+def test_huge_id_cases_cover_the_article_pages_and_restore():
+    names = {name for name, _ in id_routes()}
+    assert {"dossier:article-detail", "annotations:restore", "annotations:summary", "annotations:annotation"} <= names
+
+
+@pytest.mark.parametrize(("name", "route", "method"), huge_id_cases())
+def test_an_id_too_big_for_the_database_is_a_404_on_every_url(world, name, route, method):
+    path_ = "/" + CONVERTED.sub(HUGE_ID, route)
+    for user_key in ("editor", "reviewer", "admin"):
+        client = client_for(world.users[user_key], raise_request_exception=False)
+        response = client.get(path_) if method == "GET" else client.post(path_, {})
+        assert response.status_code == 404, f"{method} {path_} as {user_key}: {response.status_code}"
+
+
+def test_the_id_converter_takes_at_most_18_digits():
+    from django.urls import Resolver404, resolve
+
+    assert resolve(f"/articles/{'9' * 18}/").kwargs == {"pk": 999_999_999_999_999_999}
+    assert 999_999_999_999_999_999 < 2**63 - 1
+    for too_big in ("9" * 19, HUGE_ID, "-1", "1.0", "٣"):
+        with pytest.raises(Resolver404):
+            resolve(f"/articles/{too_big}/")
+    assert reverse("dossier:article-detail", args=[7]) == "/articles/7/"
+
+
+# --- The admin with staff reviewers and editors: blind review holds there too -------------------
+
+TO_ADMIN_INDEX = Redirect("admin:index")  # the admin's "does not exist" answer for an object it will not show
+STAFF = ("staff_reviewer", "staff_reviewer_with_view", "staff_editor", "admin")
+
+
+@pytest.fixture
+def staff_world(world, django_user_model):
+    """Rita (a reviewer) given staff status; Rob's review in progress on a second article, with a note."""
+    from django.contrib.auth.models import Permission
+
+    reviewer, editor = world.users["reviewer"], world.users["editor"]
+    django_user_model.objects.filter(pk__in=[reviewer.pk, editor.pk]).update(is_staff=True)
+    nosy = django_user_model.objects.create_user("nora", password="x", is_staff=True)
+    nosy.groups.add(Group.objects.get(name="Reviewer"))
+    # As if a superuser granted viewing reviews to one reviewer: the admin still shows only her own.
+    nosy.user_permissions.add(*Permission.objects.filter(codename__in=["view_review", "view_annotation"]))
+    second = make_article(title="Second matrix article", body="A claim. Another claim.")
+    draft = make_review(second, world.users["other_reviewer"], {0: "u"}, submit=False)
+    draft.annotations.update(note="rob's private draft note")
+    own = make_review(second, nosy, {1: "q"}, submit=False)
+    world.users.update(staff_reviewer=django_user_model.objects.get(pk=reviewer.pk), staff_reviewer_with_view=nosy,
+                       staff_editor=django_user_model.objects.get(pk=editor.pk))
+    return SimpleNamespace(world=world, draft=draft, own={"staff_reviewer_with_view": own,
+                                                         "staff_reviewer": Review.objects.get(reviewer=reviewer)})
+
+
+def review_admin_cases(staff_world):
+    """(label, url, {user: expected GET}, {user: expected POST}) for the Review and Annotation admin pages."""
+    draft = staff_world.draft
+    own = staff_world.own["staff_reviewer_with_view"]
+    rita = staff_world.own["staff_reviewer"]
+    history = lambda review: review.history.order_by("history_id").first().history_id  # noqa: E731
+    all_see = lambda outcome: dict(staff_editor=outcome, admin=outcome)  # noqa: E731
+    gone = dict.fromkeys(STAFF, 404)
+    return [
+        ("review list", reverse("admin:annotations_review_changelist"),
+         dict(staff_reviewer=403, staff_reviewer_with_view=200, **all_see(200)),
+         dict(staff_reviewer=403, staff_reviewer_with_view=200, **all_see(200))),  # POST without an action: the list
+        ("someone else's draft review", reverse("admin:annotations_review_change", args=[draft.pk]),
+         dict(staff_reviewer=403, staff_reviewer_with_view=TO_ADMIN_INDEX, **all_see(200)),
+         dict(staff_reviewer=403, staff_reviewer_with_view=403, **all_see(403))),
+        ("rita's submitted review", reverse("admin:annotations_review_change", args=[rita.pk]),
+         dict(staff_reviewer=403, staff_reviewer_with_view=TO_ADMIN_INDEX, **all_see(200)),
+         dict(staff_reviewer=403, staff_reviewer_with_view=403, **all_see(403))),
+        ("nora's own review", reverse("admin:annotations_review_change", args=[own.pk]),
+         dict(staff_reviewer=403, staff_reviewer_with_view=200, **all_see(200)),
+         dict(staff_reviewer=403, staff_reviewer_with_view=403, **all_see(403))),
+        ("someone else's review's history", reverse("admin:annotations_review_history", args=[draft.pk]),
+         dict(staff_reviewer=404, staff_reviewer_with_view=404, **all_see(200)),
+         dict(staff_reviewer=404, staff_reviewer_with_view=404, **all_see(200))),
+        ("one's own review's history", reverse("admin:annotations_review_history", args=[own.pk]),
+         dict(staff_reviewer=404, staff_reviewer_with_view=200, **all_see(200)),
+         dict(staff_reviewer=404, staff_reviewer_with_view=200, **all_see(200))),
+        ("someone else's review's past version",
+         reverse("admin:annotations_review_simple_history", args=[draft.pk, history(draft)]),
+         dict(staff_reviewer=404, staff_reviewer_with_view=404, **all_see(200)),
+         dict(staff_reviewer=404, staff_reviewer_with_view=404, **all_see(403))),
+        ("one's own review's past version",
+         reverse("admin:annotations_review_simple_history", args=[own.pk, history(own)]),
+         dict(staff_reviewer=404, staff_reviewer_with_view=200, **all_see(200)),
+         dict(staff_reviewer=404, staff_reviewer_with_view=403, **all_see(403))),
+        # Annotations have no admin of their own: they show, read only, inside their review.
+        ("annotation list", "/admin/annotations/annotation/", gone, gone),
+        ("an annotation", f"/admin/annotations/annotation/{draft.annotations.get().pk}/change/",
+         gone, gone),
+        ("an annotation's history", f"/admin/annotations/annotation/{draft.annotations.get().pk}/history/",
+         gone, gone),
+    ]
+
+
+def audit_state():
+    return (reviews_state(), Review.history.count(), Annotation.history.count())
+
+
+def test_staff_reviewers_see_no_one_elses_review_in_the_admin_and_nobody_changes_one_there(staff_world):
+    world = staff_world.world
+    failures = []
+    for label, url, expected_get, expected_post in review_admin_cases(staff_world):
+        for user_key in STAFF:
+            client = client_for(world.users[user_key])
+            for method, expected in (("GET", expected_get[user_key]), ("POST", expected_post[user_key])):
+                before = audit_state()
+                if method == "GET":
+                    response = client.get(url)
+                else:  # what the change form would send, with the draft's note changed
+                    response = client.post(url, {"status": "submitted", "annotations-TOTAL_FORMS": "0",
+                                                 "annotations-INITIAL_FORMS": "0", "_save": "Save"})
+                if problem := mismatch(response, expected, world, url):
+                    failures.append(f"{method} {label} {url} as {user_key}: {problem}")
+                if audit_state() != before:
+                    failures.append(f"{method} {label} {url} as {user_key} changed a review or its history")
+                if user_key.startswith("staff_reviewer") and b"private draft note" in response.content:
+                    failures.append(f"{method} {label} {url} as {user_key} showed rob's draft note")
+    assert not failures, "\n".join(failures)
+
+
+def test_a_reviewer_who_may_view_reviews_in_the_admin_lists_only_her_own(staff_world):
+    world = staff_world.world
+    response = client_for(world.users["staff_reviewer_with_view"]).get(reverse("admin:annotations_review_changelist"))
+    assert [review.pk for review in response.context["cl"].result_list] == [staff_world.own["staff_reviewer_with_view"].pk]
+    everything = client_for(world.users["staff_editor"]).get(reverse("admin:annotations_review_changelist"))
+    assert everything.context["cl"].result_count == Review.objects.count() == 4
+
+
+def test_roles_hold_only_the_model_permissions_their_work_needs():
+    def held(role):
+        return {f"{p.content_type.app_label}.{p.codename}" for p in Group.objects.get(name=role).permissions.all()}
+
+    views = {"dossier.view_article", "dossier.view_passage", "dossier.view_outlet", "dossier.view_author",
+             "annotations.view_flag"}
+    assert held("Reviewer") == views
+    assert held("Editor") == views | {"annotations.view_review", "annotations.view_annotation"}
+    admin_perms = held("Admin")
+    assert {"dossier.import_article", "annotations.view_review", "annotations.view_export"} <= admin_perms
+    assert not {perm for perm in admin_perms if perm.endswith(("_review", "_annotation", "_export"))
+                and not perm.split(".")[1].startswith("view_")}

@@ -41,6 +41,7 @@ def production_env(tmp_path):
         "ALLOWED_HOSTS": HOST,
         "HTTPS": "1",
         "TRUST_X_FORWARDED_PROTO": "1",
+        "TRUSTED_PROXIES": "1",  # one proxy in front, as docs/operations.md deploys it (else check dossier.W001)
         "STATIC_ROOT": str(tmp_path / "static"),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",  # an absolute path: four slashes
         "DOSSIER_ENV_FILE": "",  # this environment only: never a developer's .env beside manage.py

@@ -7,6 +7,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from dossier.models import Article, Passage
+from dossier.validators import web_url
 
 from .flags import Flag
 
@@ -119,7 +120,9 @@ class Annotation(models.Model):
     passage = models.ForeignKey(Passage, on_delete=models.CASCADE, related_name="annotations")
     flag = models.ForeignKey(Flag, on_delete=models.PROTECT, related_name="annotations")
     note = models.TextField(blank=True, max_length=2000, help_text="Why the flag applies.")
-    evidence_url = models.URLField(max_length=2000, blank=True, help_text="A source that supports the note.")
+    evidence_url = models.URLField(
+        max_length=2000, blank=True, validators=[web_url], help_text="A source that supports the note."
+    )
     start = models.PositiveIntegerField(
         null=True, blank=True, help_text="Start of the flagged words in the article body, if not the whole passage."
     )
