@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.http import Http404
 
-from dossier.admin import AuditedAdmin, BoundedAdmin
+from dossier.admin import AuditedAdmin, BoundedAdmin, ReadOnly
 
 from .access import can_see_every_review
 from .models import Annotation, Export, Flag, Review
@@ -16,27 +16,18 @@ class FlagAdmin(AuditedAdmin):
     search_fields = ["name", "guideline"]
 
 
-class AnnotationInline(admin.TabularInline):
+class AnnotationInline(ReadOnly, admin.TabularInline):
     model = Annotation
     fields = ["passage", "flag", "note", "evidence_url", "start", "end", "modified_at"]
     readonly_fields = fields
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("flag", "passage")
 
 
-class BlindReviewAdmin(AuditedAdmin):
+class BlindReviewAdmin(ReadOnly, AuditedAdmin):
     """Reviews and their annotations, read only, under the pages' blind-review rule.
 
     Reviews are the reviewers' own work, done in the workspace: nobody adds, changes or deletes one
@@ -53,15 +44,6 @@ class BlindReviewAdmin(AuditedAdmin):
         if can_see_every_review(request.user):
             return queryset
         return queryset.filter(**{self.reviewer_path: request.user})
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def visible_or_404(self, request, object_id):
         if self.get_object(request, unquote(object_id)) is None:
@@ -87,7 +69,7 @@ class ReviewAdmin(BlindReviewAdmin):
 
 
 @admin.register(Export)
-class ExportAdmin(BoundedAdmin):
+class ExportAdmin(ReadOnly, BoundedAdmin):
     """The export log: read only, for admins."""
 
     list_display = ["created_at", "username", "via", "kind", "format", "article", "rows", "parameters", "linked_from"]
@@ -98,12 +80,3 @@ class ExportAdmin(BoundedAdmin):
         "created_at", "user", "username", "via", "kind", "format", "article", "parameters", "rows", "linked_from",
     ]
     fields = readonly_fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

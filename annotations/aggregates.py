@@ -35,7 +35,9 @@ def _ratio(part, whole):
 
 def shares_of(annotated):
     """The Shares of an outlet or author annotated by with_credibility()."""
-    return scoring.Shares.of({category: getattr(annotated, f"{category}_chars") for category in scoring.SHARE_CATEGORIES})
+    return scoring.Shares.of(
+        {category: getattr(annotated, f"{category}_chars") for category in scoring.SHARE_CATEGORIES}
+    )
 
 
 @dataclass

@@ -9,10 +9,23 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import ingest
 from .admin_rules import LookupRule, with_lookup_rule
 from .forms import ImportForm
-from . import ingest
 from .models import Article, Author, Outlet
+
+
+class ReadOnly:
+    """Nothing here is added, changed or deleted through the admin: a record, or work done on the pages."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class BoundedAdmin(LookupRule, admin.ModelAdmin):
@@ -62,7 +75,10 @@ class ArticleAdmin(AuditedAdmin):
     fieldsets = [
         (None, {"fields": ["title", "outlet", "authors", "url", "published", "language"]}),
         ("Text", {"fields": ["body", "word_count", "passages"]}),
-        ("Import", {"classes": ["collapse"], "fields": ["source_name", "imported_by", "imported_at", "content_hash", "original_text"]}),
+        ("Import", {
+            "classes": ["collapse"],
+            "fields": ["source_name", "imported_by", "imported_at", "content_hash", "original_text"],
+        }),
     ]
     change_list_template = "admin/dossier/article/change_list.html"
 

@@ -35,4 +35,6 @@ class ImportForm(forms.Form):
 
     def metadata(self):
         data = self.cleaned_data
-        return Metadata.build(outlet=data["outlet"], authors=[data["author"]], url=data["url"], language=data["language"])
+        return Metadata.build(
+            outlet=data["outlet"], authors=[data["author"]], url=data["url"], language=data["language"]
+        )

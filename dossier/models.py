@@ -35,8 +35,10 @@ class Outlet(models.Model):
     website = models.URLField(max_length=500, blank=True, validators=[web_url],
                               help_text="Home page, e.g. https://www.example.com.")
     country = models.CharField(max_length=100, blank=True, help_text="Country the outlet is based in.")
-    language = models.CharField(max_length=16, blank=True, help_text="Main publishing language (ISO code, e.g. en, tr, fa).")
-    kind = models.CharField(max_length=20, choices=Kind.choices, blank=True, help_text="What kind of publisher this is.")
+    language = models.CharField(max_length=16, blank=True,
+                                help_text="Main publishing language (ISO code, e.g. en, tr, fa).")
+    kind = models.CharField(max_length=20, choices=Kind.choices, blank=True,
+                            help_text="What kind of publisher this is.")
     notes = models.TextField(blank=True, help_text="Ownership, funding or anything an editor should know.")
 
     objects = OutletManager()
@@ -93,7 +95,8 @@ class Article(models.Model):
     url = models.URLField(max_length=2000, blank=True, validators=[web_url],
                           help_text="Address of the original, if known.")
     published = models.DateField(null=True, blank=True, help_text="Publication date, if known.")
-    language = models.CharField(max_length=16, blank=True, help_text="Language of the text (ISO code, e.g. en, tr, fa).")
+    language = models.CharField(max_length=16, blank=True,
+                                help_text="Language of the text (ISO code, e.g. en, tr, fa).")
     body = models.TextField(help_text="Cleaned, NFC-normalised text; passages are slices of it.")
     original_text = models.TextField(help_text="The text exactly as imported, before cleaning.")
     word_count = models.PositiveIntegerField(default=0, editable=False, help_text="Words in the body.")

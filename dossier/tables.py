@@ -1,9 +1,8 @@
 import django_tables2 as tables
-from django_tables2.rows import BoundRows
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
-
+from django_tables2.rows import BoundRows
 
 
 class BoundedPaginator(Paginator):
@@ -83,5 +82,6 @@ class ArticleColumns(BoundedTable):
     outlet = tables.Column(order_by=("outlet__name", "id"), default="—")
     language = tables.Column(order_by=("language", "id"), default="—")
     word_count = tables.Column(
-        verbose_name="Words", order_by=("word_count", "id"), attrs={"td": {"class": "number"}, "th": {"class": "number"}}
+        verbose_name="Words", order_by=("word_count", "id"),
+        attrs={"td": {"class": "number"}, "th": {"class": "number"}},
     )

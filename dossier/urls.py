@@ -3,8 +3,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 # <id:pk>: at most 18 digits, so a huge id is a 404, not a 500.
-from . import converters  # noqa: F401
-from . import views
+from . import (
+    converters,  # noqa: F401
+    views,
+)
 
 article_patterns = [
     path("home/", views.home, name="home"),

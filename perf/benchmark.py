@@ -17,7 +17,7 @@ import tempfile
 import time
 import tracemalloc
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -32,8 +32,8 @@ from django.urls import reverse
 
 from dossier.ingest import Metadata, import_paths
 from dossier.models import Article, Author, Outlet, Passage
-from dossier.tables import BoundedPaginator
 from dossier.roles import Role
+from dossier.tables import BoundedPaginator
 
 from annotations.models import Annotation, ArticleSummary, Export, Flag, Review
 
@@ -222,7 +222,8 @@ class Benchmark:
                 _write_jsonl(path, JSONL_RECORDS, f"benchmark-jsonl-{run}")
                 samples.append(self._import(path, JSONL_RECORDS))
             self._record(Result(f"Import of one JSONL file of {JSONL_RECORDS} short records", "import_paths(file)",
-                                samples, None, Bar(3000), f"{JSONL_RECORDS / statistics.median(samples):.0f} records/s"))
+                                samples, None, Bar(3000),
+                                f"{JSONL_RECORDS / statistics.median(samples):.0f} records/s"))
 
     def _import(self, path, expected):
         began = time.perf_counter()
@@ -308,7 +309,9 @@ def _write_jsonl(path, count, seed):
             language = corpus.pick_language(rng)
             words = {"org": rng.choice(language.orgs), "place": rng.choice(language.places),
                      "thing": rng.choice(language.things)}
-            body = f"{index + 1} — " + " ".join(corpus.sentence(rng, language, rng.choice(corpus.CATEGORIES), words) for _ in range(3))
+            body = f"{index + 1} — " + " ".join(
+                corpus.sentence(rng, language, rng.choice(corpus.CATEGORIES), words) for _ in range(3)
+            )
             record = {"title": f"{seed} {index + 1}", "body": body, "language": language.code,
                       "outlet": WIRE, "authors": [WRITER]}
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -324,7 +327,7 @@ def environment(results):
         "outlets": Outlet.objects.count(),
     }
     return {
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "cpu": _cpu_model(), "platform": platform.platform(),
                     "python": platform.python_version(), "django": django.get_version()},
         "database": {"vendor": connection.vendor, "version": _database_version()},

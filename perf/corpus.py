@@ -9,8 +9,7 @@ Rows are written with multi-row INSERTs and explicit ids; generated rows get no 
 import random
 from bisect import bisect
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from datetime import timezone as tz
+from datetime import UTC, datetime, timedelta
 from itertools import accumulate
 
 from django.contrib.auth import get_user_model
@@ -32,7 +31,7 @@ SOURCE = GENERATED + "{seed}"
 REVIEWER_PREFIX = "corpus-reviewer-"
 ARTICLES_PER_OUTLET = 50
 ARTICLES_PER_AUTHOR = 20
-EPOCH = datetime(2024, 1, 1, tzinfo=tz.utc)
+EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 
 # Submitted reviews an article gets, and how often: a quarter of the corpus is not reviewed yet.
 SUBMITTED_REVIEWS = (0, 1, 2, 3, 4)
@@ -312,7 +311,7 @@ def build_cast(articles, reviewers, seed):
     outlet_count, author_count = outlets_for(articles), authors_for(articles)
     authors_by_language = {language.code: [] for language in LANGUAGES}
     author_rows = []
-    for number in range(author_count):
+    for _ in range(author_count):
         language = pick_language(rng)
         name = f"{rng.choice(language.first_names)} {rng.choice(language.last_names)}"
         author_rows.append((language, name))
@@ -503,7 +502,9 @@ def _review(rng, chunk, review_id, passages, truths, straying, flags_by_category
             chosen.append(rng.choice(flags_by_category[rng.choice(CATEGORIES)]))
         for flag in dict.fromkeys(chosen):
             note = rng.choice(("", "", "", "", "", "", "", "", "Needs a second look.", "Compare with the report."))
-            evidence = f"https://evidence.example/{passage_id}" if category == scoring.SOURCED and rng.random() < 0.2 else ""
+            evidence = (
+                f"https://evidence.example/{passage_id}" if category == scoring.SOURCED and rng.random() < 0.2 else ""
+            )
             chunk.annotations.append((review_id, passage_id, flag.pk, note, evidence, adapt(when), adapt(when)))
             categories.setdefault(passage_id, set()).add(flag.category)
     return categories

@@ -11,7 +11,11 @@ _numbers = count(1)
 def make_article(body=None, title=None, **fields):
     """Import one JSON record and return the saved Article (with passages)."""
     number = next(_numbers)
-    record = {"title": title or f"Article {number}", "body": body or f"Sentence one of {number}. Sentence two.", **fields}
+    record = {
+        "title": title or f"Article {number}",
+        "body": body or f"Sentence one of {number}. Sentence two.",
+        **fields,
+    }
     result = import_file(f"article-{number}.json", json.dumps(record).encode())
     assert not result.failed, result.error
     return Article.objects.get(title=record["title"])

@@ -14,11 +14,12 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from factories import make_article, make_review
 
-from annotations.models import Annotation, Export, Flag, Review
 from dossier.models import Article, Author, Outlet, Passage
 from dossier.tables import BoundedTable
-from factories import make_article, make_review
+
+from annotations.models import Annotation, Export, Flag, Review
 
 pytestmark = pytest.mark.django_db
 
@@ -257,8 +258,10 @@ def test_an_unknown_export_format_is_a_bad_request_that_exports_and_logs_nothing
 
 
 def test_hostile_filter_values_make_exports_a_bad_request_naming_the_parameter(client, request, corpus):
-    for params, message in FILTER_VALUES:
-        for url_name, extra in (("annotations:articles", {"_export": "json"}), ("annotations:annotation-collection", {})):
+    for params, _message in FILTER_VALUES:
+        for url_name, extra in (
+            ("annotations:articles", {"_export": "json"}), ("annotations:annotation-collection", {})
+        ):
             response, content, queries = exported(client, request, {**params, **extra}, url_name)
             assert response.status_code == 400, params
             assert content.decode().startswith("Fix the filter before exporting:"), params
@@ -847,7 +850,8 @@ HOSTILE_QUERIES = [
     "authors__bio__contains=x",
     # date parts, in and out of range
     f"imported_at__year={HUGE}", f"attempt_time__year={HUGE}", "attempt_time__year=9999", "attempt_time__year=0",
-    "attempt_time__year=2024&attempt_time__month=13", "attempt_time__year=2024&attempt_time__month=2&attempt_time__day=31",
+    "attempt_time__year=2024&attempt_time__month=13",
+    "attempt_time__year=2024&attempt_time__month=2&attempt_time__day=31",
     "attempt_time__year=x", "started_at__week=99999", "date_joined__iso_year=99999", "created_at__gte=99999-01-01",
     # sorting junk
     f"o={HUGE}", "o=-", "o=1.2.3", "o=abc", "o=%00", f"o=-{HUGE}", "o=1" + ".1" * 500,
@@ -1067,7 +1071,8 @@ def test_the_admin_refuses_an_outlet_website_or_article_url_that_is_not_a_web_ad
 
     article = Article.objects.get(title="Border talks")
     response = importer.post(reverse("admin:dossier_article_change", args=[article.pk]),
-                             {"title": article.title, "outlet": article.outlet_id, "authors": [a.pk for a in article.authors.all()],
+                             {"title": article.title, "outlet": article.outlet_id,
+                              "authors": [a.pk for a in article.authors.all()],
                               "url": address.decode(), "published": "", "language": "en",
                               "passages-TOTAL_FORMS": "0", "passages-INITIAL_FORMS": "0"})
     assert response.status_code == 200

@@ -37,9 +37,9 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.utils import load_backend
 from django.test import Client
 from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler
+from factories import make_article, make_review
 
 from annotations.models import Annotation, ArticleSummary, Flag, Review
-from factories import make_article, make_review
 
 # Transactional: the server's threads see only what is committed. Serialized rollback puts back
 # the role groups and default flags that data migrations made, which other tests' flushes remove.

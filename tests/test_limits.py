@@ -16,10 +16,10 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from factories import jsonl, make_article, record, table_counts
 
 from dossier.ingest import Metadata, import_file, import_paths
 from dossier.models import Article, Author, Outlet
-from factories import jsonl, make_article, record, table_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -170,7 +170,9 @@ def test_the_admin_import_refuses_a_file_of_too_many_records_and_points_at_the_c
 ):
     settings.DOSSIER_MAX_WEB_IMPORT_RECORDS = 3
     client.force_login(admin)
-    files = [upload(name, data), upload("three.jsonl", jsonl(*[record(title=f"S{n}", body=f"S {n}.") for n in range(3)]))]
+    files = [
+        upload(name, data), upload("three.jsonl", jsonl(*[record(title=f"S{n}", body=f"S {n}.") for n in range(3)]))
+    ]
     response = client.post(IMPORT, {"files": files})
 
     assert response.status_code == 200
@@ -245,7 +247,9 @@ def test_direction_overrides_are_stripped_from_titles_outlets_and_authors_but_no
 def test_direction_overrides_are_stripped_from_stated_metadata_and_plain_text_titles(tmp_path):
     (tmp_path / "a.txt").write_text("\u202eBaşlık\u202c: Türkçe\n\nGövde metni burada.")
 
-    import_paths([tmp_path / "a.txt"], Metadata.build(outlet="\u202eDaily\u202c Example", authors="Jane \u2068Doe\u2069"))
+    import_paths(
+        [tmp_path / "a.txt"], Metadata.build(outlet="\u202eDaily\u202c Example", authors="Jane \u2068Doe\u2069")
+    )
 
     article = Article.objects.get()
     assert (article.title, article.outlet.name) == ("Başlık: Türkçe", "Daily Example")

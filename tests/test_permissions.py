@@ -6,9 +6,9 @@ The admin's hundreds of generated URLs are checked by rule on a representative s
 check that every admin URL belongs to the admin site or a registered model.
 """
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import Callable
 from urllib.parse import urlencode
 
 import pytest
@@ -17,9 +17,9 @@ from django.contrib.auth.models import Group
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import NoReverseMatch, URLResolver, get_resolver, include, path, reverse
+from factories import make_article, make_review
 
 from annotations.models import Annotation, Export, Flag, Review
-from factories import make_article, make_review
 
 pytestmark = pytest.mark.django_db
 
@@ -560,7 +560,9 @@ def id_routes():
 
 
 def huge_id_cases():
-    return [pytest.param(name, route, method, id=f"{method} {name}") for name, route in id_routes() for method in METHODS]
+    return [
+        pytest.param(name, route, method, id=f"{method} {name}") for name, route in id_routes() for method in METHODS
+    ]
 
 
 def test_every_numbered_route_takes_its_number_through_the_bounded_converter():
@@ -692,7 +694,9 @@ def test_staff_reviewers_see_no_one_elses_review_in_the_admin_and_nobody_changes
 def test_a_reviewer_who_may_view_reviews_in_the_admin_lists_only_her_own(staff_world):
     world = staff_world.world
     response = client_for(world.users["staff_reviewer_with_view"]).get(reverse("admin:annotations_review_changelist"))
-    assert [review.pk for review in response.context["cl"].result_list] == [staff_world.own["staff_reviewer_with_view"].pk]
+    assert [review.pk for review in response.context["cl"].result_list] == [
+        staff_world.own["staff_reviewer_with_view"].pk
+    ]
     everything = client_for(world.users["staff_editor"]).get(reverse("admin:annotations_review_changelist"))
     assert everything.context["cl"].result_count == Review.objects.count() == 4
 

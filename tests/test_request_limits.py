@@ -108,7 +108,9 @@ def test_a_body_over_the_form_limit_is_refused_unread_on_any_page_for_anyone_who
         assert (response.status_code, stream.taken) == (413, 0), (path, user)
 
 
-def test_a_staff_user_without_the_import_permission_may_not_send_an_import_sized_body(client, editor, django_user_model):
+def test_a_staff_user_without_the_import_permission_may_not_send_an_import_sized_body(
+    client, editor, django_user_model
+):
     django_user_model.objects.filter(pk=editor.pk).update(is_staff=True)
     client.force_login(editor)
     response, stream = claim(client, IMPORT, 50 * MiB)

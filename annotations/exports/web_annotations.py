@@ -108,7 +108,7 @@ def _quote(body, start, end):
 
 
 def _timestamp(moment):
-    return moment.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class Collection:

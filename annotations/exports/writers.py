@@ -101,7 +101,8 @@ def logged(values, entry):
     """The header and rows, unchanged; once the last row has been read, the log entry gets their number."""
     yield next(values)
     rows = 0
-    for rows, row in enumerate(values, start=1):
+    for row in values:
+        rows += 1
         yield row
     entry.finish(rows)
 

@@ -4,6 +4,7 @@ from django.db import models
 
 from dossier.models import Article
 
+
 class ExportQuerySet(models.QuerySet):
     def start(self, kind, export_format, rows=None, *, user=None, username="", via=None, parameters=None,
               article=None, linked_from=""):

@@ -11,6 +11,7 @@ from dossier.validators import web_url
 
 from .flags import Flag
 
+
 class ReviewClosed(Exception):
     """A submitted review is final: its flags no longer change."""
 

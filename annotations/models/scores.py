@@ -3,10 +3,12 @@ from django.db import models
 from django.db.models.functions import Coalesce
 from django.db.models.sql.constants import INNER
 
-from annotations import scoring
 from dossier.models import Article, ArticleQuerySet
 
+from annotations import scoring
+
 from .reviews import Review
+
 
 class ArticleSummaryQuerySet(models.QuerySet):
     def reviewed(self):

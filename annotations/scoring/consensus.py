@@ -73,7 +73,9 @@ class Shares:
 
     def rows(self):
         """(category, label, characters, share) for every category, in a fixed order: a legend."""
-        return [(category, LABELS[category], self.chars[category], self.share(category)) for category in SHARE_CATEGORIES]
+        return [
+            (category, LABELS[category], self.chars[category], self.share(category)) for category in SHARE_CATEGORIES
+        ]
 
     def segments(self):
         """(category, label, share, offset) for each non-empty category, in a fixed order: a stacked bar."""

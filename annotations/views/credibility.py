@@ -82,7 +82,9 @@ class RankingView(RoleRequiredMixin, SingleTableView):
 def profile(request, model, pk):
     """An outlet's or author's page: aggregate shares, their spread over articles, flags, the articles."""
     subject = get_object_or_404(model, pk=pk)
-    articles = ScoredArticle.objects.filter(outlet_id=pk) if model is Outlet else ScoredArticle.objects.filter(authors=pk)
+    articles = (
+        ScoredArticle.objects.filter(outlet_id=pk) if model is Outlet else ScoredArticle.objects.filter(authors=pk)
+    )
     scored = aggregates.with_credibility(model.objects.filter(pk=pk)).get()
     table = CredibilityTable(articles.for_table(), exclude=["outlet"] if model is Outlet else [])
     RequestConfig(request, paginate={"per_page": 25}).configure(table)

@@ -43,7 +43,9 @@ def next_article(request):
 @workspace_readers_only
 def workspace(request, pk):
     article = get_object_or_404(Article.objects.select_related("outlet"), pk=pk)
-    return render(request, "annotations/workspace.html", {"article": article, "ws": build_workspace(article, request.user)})
+    return render(
+        request, "annotations/workspace.html", {"article": article, "ws": build_workspace(article, request.user)}
+    )
 
 
 @require_POST

@@ -1,7 +1,6 @@
 """Name folding in one place: one-line names and titles cleaned, lists split, names keyed for matching."""
 import unicodedata
 
-
 # Embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) make a title or a name
 # show in another order than it is stored ("Invoice \u202egpj.exe" shows as "Invoice exe.jpg").
 # One-line metadata never needs them; bodies keep them, as passages are exact slices of the body.

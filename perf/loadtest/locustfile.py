@@ -30,8 +30,8 @@ import time
 from urllib.parse import urlencode
 
 from locust import between, events, task
-from locust.exception import StopUser
 from locust.contrib.fasthttp import FastHttpUser
+from locust.exception import StopUser
 
 PASSWORD = os.environ.get("LOADTEST_PASSWORD", "")
 ACKS = os.environ.get("LOADTEST_ACKS", "")

@@ -32,6 +32,7 @@ from urllib.parse import urlsplit, urlunsplit
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from db_tasks import write_articles  # noqa: E402  (plain Python: needs no Django)
+
 BASE_DIR = HERE.parent.parent  # the project: perf/loadtest/ → perf/ → .
 PYTHON = sys.executable  # the project's venv: gunicorn and locust run as `python -m …` from it
 PREFIX = "load"
@@ -58,7 +59,8 @@ def parse_args():
     parser.add_argument("--submit-chance", type=float, default=0.25, help="chance a visit ends in a submit (0.25)")
     parser.add_argument("--seed", default="7", help="seed of the articles and of every reviewer's choices")
     parser.add_argument("--json", type=Path, help="also write the results here as JSON")
-    parser.add_argument("--workdir", type=Path, help="keep scratch files (database, logs, acks.jsonl) in this directory")
+    parser.add_argument("--workdir", type=Path,
+                        help="keep scratch files (database, logs, acks.jsonl) in this directory")
     return parser.parse_args()
 
 
@@ -162,7 +164,8 @@ def server_trouble(logdir):
 
 
 def table(rows):
-    header = f"{'endpoint':<42} {'requests':>8} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'max ms':>7} {'errors':>6}"
+    header = (f"{'endpoint':<42} {'requests':>8} {'req/s':>7} {'p50 ms':>7} "
+              f"{'p95 ms':>7} {'p99 ms':>7} {'max ms':>7} {'errors':>6}")
     lines = [header, "-" * len(header)]
     for row in rows:
         name = row["name"]
@@ -210,7 +213,7 @@ def main():
     python, manage = PYTHON, str(BASE_DIR / "manage.py")
     gunicorn = collectstatic = None
     finished = False
-    started = datetime.datetime.now(datetime.timezone.utc)
+    started = datetime.datetime.now(datetime.UTC)
     try:
         backend = "PostgreSQL" if database else "SQLite"
         step(f"Fresh {backend} database: {database.name if database else database_url}")
@@ -270,7 +273,8 @@ def main():
         trouble, statuses = server_trouble(scratch)
 
         step("Checking acknowledged annotations and stored summaries")
-        verified = subprocess.run([python, str(HERE / "db_tasks.py"), "verify", "--acks", str(acks), "--prefix", PREFIX],
+        verified = subprocess.run([python, str(HERE / "db_tasks.py"), "verify", "--acks", str(acks),
+                                   "--prefix", PREFIX],
                                   cwd=BASE_DIR, env=env, capture_output=True, text=True)
         try:
             verification = json.loads(verified.stdout.strip().splitlines()[-1])
@@ -348,7 +352,8 @@ def main():
           f"keys checked: {v['keys_checked']}; mismatches: {v['mismatches']}")
     for example in v["mismatch_examples"]:
         print(f"  mismatch: {example}")
-    print(f"recompute_summaries --check: {'passed' if check.returncode == 0 else 'FAILED'}: {check_output.splitlines()[-1] if check_output else ''}")
+    print(f"recompute_summaries --check: {'passed' if check.returncode == 0 else 'FAILED'}: "
+          f"{check_output.splitlines()[-1] if check_output else ''}")
     print("RESULT:", "ok" if not problems else "FAILED: " + "; ".join(problems))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")

@@ -8,7 +8,12 @@ from django.views import View
 from dossier.roles import RoleRequiredMixin
 
 from annotations.access import (
-    REVIEWERS, SCORE_READERS, can_annotate, can_see_every_review, reviewers_only, score_readers_only,
+    REVIEWERS,
+    SCORE_READERS,
+    can_annotate,
+    can_see_every_review,
+    reviewers_only,
+    score_readers_only,
     workspace_readers_only,
 )
 

@@ -1,10 +1,11 @@
 """The audit trail: every change recorded with who and when; editors restore removed annotations."""
 import pytest
 from django.urls import reverse
+from factories import make_article
+
+from dossier.models import Article
 
 from annotations.models import Annotation, ArticleSummary, Flag, Review
-from dossier.models import Article
-from factories import make_article
 
 pytestmark = pytest.mark.django_db
 

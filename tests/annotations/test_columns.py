@@ -3,11 +3,11 @@ import datetime
 
 import pytest
 from django.test import RequestFactory
+from factories import make_article, make_review
 
 from annotations import columns
 from annotations.models import ScoredArticle
 from annotations.tables import CredibilityTable
-from factories import make_article, make_review
 
 pytestmark = pytest.mark.django_db
 

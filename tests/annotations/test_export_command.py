@@ -7,10 +7,11 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from factories import make_article, make_review
+
+from dossier.models import Article
 
 from annotations.models import Export, Flag
-from dossier.models import Article
-from factories import make_article, make_review
 
 pytestmark = pytest.mark.django_db
 

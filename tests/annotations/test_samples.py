@@ -1,10 +1,10 @@
 import json
 
 import pytest
+from factories import make_article
 
 from annotations.models import Review
 from annotations.samples import BadSample, load_sample_reviews
-from factories import make_article
 
 pytestmark = pytest.mark.django_db
 

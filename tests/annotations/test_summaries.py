@@ -4,13 +4,14 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from factories import make_article
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from dossier.models import Article
+
 from annotations import summaries
 from annotations.models import ArticleSummary, Flag, Review
-from dossier.models import Article
-from factories import make_article
 
 pytestmark = pytest.mark.django_db
 

@@ -1,9 +1,9 @@
 """Every page satisfies the Content Security Policy in a real Chromium: no inline script or style."""
 import pytest
 from django.urls import reverse
+from factories import make_article, make_review
 
 from annotations.models import Review
-from factories import make_article, make_review
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -4,7 +4,6 @@ import re
 
 import pytest
 from django.urls import reverse
-
 from factories import make_article, make_review
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

@@ -6,10 +6,11 @@ read only once the page is idle: after an awaited save, or after a (re)load.
 """
 import pytest
 from django.contrib.auth.models import Group
+from factories import make_article
+
+from dossier.roles import Role
 
 from annotations.models import Annotation, Flag, Review
-from dossier.roles import Role
-from factories import make_article
 
 expect = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed: pip install playwright").expect
 
@@ -239,7 +240,9 @@ def test_selected_words_are_flagged_as_their_exact_code_point_range_in_the_body(
     expect(own_marks(page, said)).to_have_text([f"Unsourced claim: “{turkish}”"])
     expect(own_marks(page, farsi)).to_have_text([f"Vague attribution: “{persian}”"])
 
-    by_passage = {a.passage_id: a for a in Annotation.objects.filter(review__reviewer=reviewer).select_related("passage__article")}
+    by_passage = {
+        a.passage_id: a for a in Annotation.objects.filter(review__reviewer=reviewer).select_related("passage__article")
+    }
     assert set(by_passage) == {said.pk, farsi.pk}
     for passage, words, the_flag in ((said, turkish, unsourced), (farsi, persian, vague)):
         annotation = by_passage[passage.pk]
@@ -413,7 +416,8 @@ def test_markup_in_titles_bodies_and_notes_is_shown_as_text_and_never_runs(
         assert page.locator("main img").count() == 0
         assert page.evaluate("[...document.scripts].filter((s) => s.text.includes('__xss')).length") == 0
         assert page.evaluate(
-            "[...document.querySelectorAll('*')].filter((e) => [...e.attributes].some((a) => a.name.startsWith('on'))).length"
+            "[...document.querySelectorAll('*')]"
+            ".filter((e) => [...e.attributes].some((a) => a.name.startsWith('on'))).length"
         ) == 0
         assert unexpected == []
 

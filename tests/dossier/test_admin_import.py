@@ -17,7 +17,7 @@ def upload(name, data):
 def test_admin_imports_several_files_with_a_report_per_file(client, admin):
     client.force_login(admin)
     files = [
-        upload("good.txt", "Headline\n\nBody text here.".encode()),
+        upload("good.txt", b"Headline\n\nBody text here."),
         upload("bad.json", b"{oops"),
         upload("empty.txt", b""),
     ]

@@ -1,4 +1,3 @@
-import json
 from io import StringIO
 from pathlib import Path
 

@@ -1,9 +1,9 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from factories import make_article
 
 from dossier.models import Article, Passage, content_hash
-from factories import make_article
 
 pytestmark = pytest.mark.django_db
 

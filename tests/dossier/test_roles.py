@@ -23,7 +23,9 @@ def test_editor_and_reviewer_roles_cannot_change_articles():
         assert not perms & {"change_article", "delete_article", "import_article"}
 
 
-def test_roles_of_reads_groups_once_and_superusers_hold_every_role(reviewer, django_user_model, django_assert_num_queries):
+def test_roles_of_reads_groups_once_and_superusers_hold_every_role(
+    reviewer, django_user_model, django_assert_num_queries
+):
     with django_assert_num_queries(1):
         assert roles_of(reviewer) == {Role.REVIEWER}
         assert has_role(reviewer, Role.REVIEWER) and not has_role(reviewer, Role.EDITOR)

@@ -12,11 +12,19 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 
 EXPECTED = {
-    "000_c6a9d4098b9f4a1d.txt": ("Iran and Turkey: Leading terrorism support in West and South Asia", ["Sergio Restelli"], None),
-    "001_81cdfc42d4b92ce7.txt": ("Seeking Cooperation in Combating Terrorism on the Pakistan-Iran Line", ["Doğacan Başaran"], None),
+    "000_c6a9d4098b9f4a1d.txt": (
+        "Iran and Turkey: Leading terrorism support in West and South Asia", ["Sergio Restelli"], None
+    ),
+    "001_81cdfc42d4b92ce7.txt": (
+        "Seeking Cooperation in Combating Terrorism on the Pakistan-Iran Line", ["Doğacan Başaran"], None
+    ),
     "002_a0f13dfd2795e71f.txt": ("On Iran and Pakistan Fortifying Ties to Combat Terrorism", [], None),
-    "003_4197382e009b1f8c.txt": ("Enhancing Regional Cooperation to Combat Terrorism on Iran-Pakistan Border", [], "www.tehrantimes.com"),
-    "004_f96f9268216496c2.txt": ("The development of military relations between Turkey and Pakistan, obstacles and challenges", [], None),
+    "003_4197382e009b1f8c.txt": (
+        "Enhancing Regional Cooperation to Combat Terrorism on Iran-Pakistan Border", [], "www.tehrantimes.com"
+    ),
+    "004_f96f9268216496c2.txt": (
+        "The development of military relations between Turkey and Pakistan, obstacles and challenges", [], None
+    ),
 }
 DEBRIS = [
     "search", "top of page", "bottom of page", "Paylaş", "This post is also available in", "Leave a Reply",

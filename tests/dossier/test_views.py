@@ -1,6 +1,5 @@
 import pytest
 from django.urls import reverse
-
 from factories import make_article
 
 pytestmark = pytest.mark.django_db

@@ -8,10 +8,12 @@ from io import StringIO
 import pytest
 from django.contrib.sessions.models import Session
 from django.core.management import CommandError, call_command
+from factories import make_article
+
+from dossier.models import Article, Outlet
 
 from annotations.models import Export, Review
-from dossier.models import Article, Outlet
-from factories import make_article
+
 from perf import benchmark
 
 pytestmark = pytest.mark.django_db

@@ -5,11 +5,13 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from dossier.ingest.cleaning import normalise_body
+from dossier.ingest.segmenting import segment
+from dossier.models import Article, Outlet
+
 from annotations import summaries
 from annotations.models import Annotation, ArticleSummary, Review
-from dossier.ingest.cleaning import normalise_body
-from dossier.models import Article, Outlet
-from dossier.ingest.segmenting import segment
+
 from perf import corpus
 
 pytestmark = pytest.mark.django_db

@@ -65,7 +65,7 @@ class Command(BaseCommand):
         try:
             rows, total = self.rows(format, query)
         except ValidationError as error:
-            raise CommandError("Fix the filter: " + " ".join(error.messages))
+            raise CommandError("Fix the filter: " + " ".join(error.messages)) from None
         entry = Export.objects.start(
             Export.Kind.ANNOTATIONS if format == "jsonld" else Export.Kind.TABLE, format,
             username=_system_account(), via=Export.Via.COMMAND, parameters=logged_parameters(query),

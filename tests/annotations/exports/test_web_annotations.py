@@ -13,15 +13,16 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
+from factories import make_article, make_review
 from jsonschema import Draft4Validator
 from jsonschema.exceptions import best_match
 from referencing import Registry
 from referencing.jsonschema import DRAFT4
 
+from dossier.models import Article
+
 from annotations.exports import web_annotations
 from annotations.models import Annotation, Export, Flag, Review
-from dossier.models import Article
-from factories import make_article, make_review
 
 pytestmark = pytest.mark.django_db
 
@@ -388,7 +389,9 @@ def test_selectors_quote_the_text_at_code_point_offsets_with_32_characters_aroun
         # Left out at the text's edges, where there is nothing before or after.
         assert quote.get("prefix", "") == body[max(start - 32, 0):start]
         assert quote.get("suffix", "") == body[end:end + 32]
-        assert len(quote.get("prefix", "")) == min(start, 32) and len(quote.get("suffix", "")) == min(len(body) - end, 32)
+        assert (
+            len(quote.get("prefix", "")) == min(start, 32) and len(quote.get("suffix", "")) == min(len(body) - end, 32)
+        )
         assert ("prefix" in quote) == (start > 0) and ("suffix" in quote) == (end < len(body))
         assert item["target"]["source"] == "http://testserver" + reverse("dossier:article-detail",
                                                                          args=[flagged.article_id])
@@ -514,7 +517,8 @@ def test_pages_outside_the_collection_are_not_found_and_non_numbers_refused(clie
     assert not Export.objects.exists()
 
 
-@pytest.mark.parametrize("page", ["²", "١", "9" * 5000])  # digits to str.isdigit(), not plain numbers; past int()'s 4300 digits
+# digits to str.isdigit(), not plain numbers; past int()'s 4300 digits
+@pytest.mark.parametrize("page", ["²", "١", "9" * 5000])
 def test_page_numbers_int_cannot_read_are_refused(client, editor, corpus, page):
     client.force_login(editor)
     assert client.get(article_url(corpus.english), {"page": page}).status_code == 400

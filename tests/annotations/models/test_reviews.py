@@ -1,8 +1,8 @@
 import pytest
 from django.db import IntegrityError, transaction
+from factories import make_article
 
 from annotations.models import Annotation, Flag, Review, ReviewClosed
-from factories import make_article
 
 pytestmark = pytest.mark.django_db
 

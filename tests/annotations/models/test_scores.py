@@ -1,7 +1,7 @@
 import pytest
+from factories import make_article, make_review
 
 from annotations.models import ArticleSummary, ScoredArticle
-from factories import make_article, make_review
 
 pytestmark = pytest.mark.django_db
 

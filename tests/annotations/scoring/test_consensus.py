@@ -4,7 +4,16 @@ from pathlib import Path
 import pytest
 
 from annotations.scoring import (
-    DISPUTED, NEUTRAL, NOT_REVIEWED, OPINION, SOURCED, UNSOURCED, Shares, consensus, reviewer_category, score,
+    DISPUTED,
+    NEUTRAL,
+    NOT_REVIEWED,
+    OPINION,
+    SOURCED,
+    UNSOURCED,
+    Shares,
+    consensus,
+    reviewer_category,
+    score,
 )
 
 METHODOLOGY = (Path(__file__).parents[3] / "docs" / "methodology.md").read_text()

@@ -6,9 +6,9 @@ from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from factories import make_article, make_review
 
 from dossier.ingest import import_file
-from factories import make_article, make_review
 
 pytestmark = pytest.mark.django_db
 LIST = reverse("annotations:articles")
@@ -76,7 +76,9 @@ def test_per_page_from_the_url_stays_within_bounds(client, editor, per_page, row
 
 
 def test_paging_through_one_import_shows_every_article_once(client, editor):
-    records = "\n".join(json.dumps({"title": f"Same time {n}", "body": f"Body {n}.", "language": "en"}) for n in range(120))
+    records = "\n".join(
+        json.dumps({"title": f"Same time {n}", "body": f"Body {n}.", "language": "en"}) for n in range(120)
+    )
     import_file("many.jsonl", records.encode())  # one imported_at for all
     client.force_login(editor)
     for sort in ("", "language", "-imported_at"):
@@ -286,7 +288,9 @@ def test_notes_and_names_are_escaped_on_score_pages(client, editor, reviewer):
     review.set_flag(article.passages.get(), Flag.objects.get(shortcut="u"), True, note="<script>x()</script>")
     review.submit()
     client.force_login(editor)
-    for url in (summary_url(article), compare_url(article), reverse("annotations:author", args=[article.authors.get().pk])):
+    for url in (
+        summary_url(article), compare_url(article), reverse("annotations:author", args=[article.authors.get().pk])
+    ):
         content = client.get(url).content.decode()
         assert "<script>x()" not in content and "<b>Bold" not in content and "<i>Ivy" not in content
 
@@ -299,8 +303,9 @@ def sentences(*lengths):
 
 
 def test_outlet_page_reproduces_the_methodologys_worked_outlet(client, editor, reviewer, other_reviewer):
-    from annotations.aggregates import with_credibility
     from dossier.models import Outlet
+
+    from annotations.aggregates import with_credibility
 
     # The methodology's article (Ana = reviewer, Ben = other_reviewer) and a 400-character one.
     first = make_article(body=sentences(120, 80, 200, 50, 150), outlet="Worked")
@@ -322,7 +327,9 @@ def test_outlets_are_ranked_by_sourced_fact_share_weighted_by_text(client, edito
     make_review(another, reviewer, {0: "o"})
     client.force_login(editor)
     table = client.get(reverse("annotations:outlets")).context["table"]
-    rows = [(row.record.name, row.record.reviewed_count, row.record.sourced_fact_share) for row in table.page.object_list]
+    rows = [
+        (row.record.name, row.record.reviewed_count, row.record.sourced_fact_share) for row in table.page.object_list
+    ]
     assert rows == [("Good Times", 2, 1.0), ("Bad Times", 1, 0.0)]
     content = client.get(reverse("annotations:outlet", args=[another.outlet_id])).content.decode()
     # Opinion: 10 of 35 characters in one article plus 18 of 18 in the other = 28 of 53.

@@ -9,11 +9,12 @@ from django.db import connection
 from django.http import FileResponse, StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from factories import make_article, make_review
+
+from dossier.models import Article
 
 from annotations.exports import rows, writers
 from annotations.models import ArticleSummary, Export, Flag
-from dossier.models import Article
-from factories import make_article, make_review
 
 pytestmark = pytest.mark.django_db
 LIST = reverse("annotations:articles")
@@ -89,12 +90,12 @@ def test_csv_xlsx_and_json_load_back_with_the_rows_the_table_shows(client, edito
         "xlsx": xlsx_records(download(client, query, "xlsx")[1]),
         "json": json.loads(download(client, query, "json")[1]),
     }
-    for export_format, rows in records.items():
-        assert [int(row["ID"]) for row in rows] == ids, export_format
+    for export_format, exported in records.items():
+        assert [int(row["ID"]) for row in exported] == ids, export_format
         figures = [
             as_shown(*(None if row[key] in ("", None) else float(row[key]) for key in (SHARE, ALPHA)),
                      row["Status"], row["Title"])
-            for row in rows
+            for row in exported
         ]
         assert figures == shown, export_format
 
@@ -283,7 +284,8 @@ def test_report_json_holds_metadata_passages_flags_shares_agreement_and_reviewer
     assert data["sourced_fact_share"] == stored.sourced_fact_share == 1.0
     assert data["agreement"] == stored.agreement
     assert data["shares"]["opinion"] == {"characters": 10, "share": pytest.approx(10 / 35)}
-    assert [(r["username"], r["counted"]) for r in data["reviewers"]] == [("rita", True), ("rob", True), ("late", False)]
+    assert [(r["username"], r["counted"]) for r in data["reviewers"]] == [
+        ("rita", True), ("rob", True), ("late", False)]
     passages = data["passages"]
     assert [(p["text"], p["consensus"], p["reviewers_differ"]) for p in passages] == [
         ("Tanks moved.", "sourced", False), ("Analysts say.", "disputed", True), ("It is bad.", "opinion", False)]

@@ -1,11 +1,10 @@
-import json
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from factories import make_article
 
 from annotations.models import Annotation, Flag, Review
-from factories import make_article
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +78,9 @@ def test_reviewer_sees_only_their_own_flags_before_submitting(client, reviewer, 
     assert content.count('class="mark ') == 1
 
 
-def test_after_submitting_a_reviewer_sees_other_submitted_flags_but_not_drafts(client, reviewer, other_reviewer, editor, article):
+def test_after_submitting_a_reviewer_sees_other_submitted_flags_but_not_drafts(
+    client, reviewer, other_reviewer, editor, article
+):
     passage = article.passages.first()
     submitted = Review.objects.create(article=article, reviewer=other_reviewer)
     submitted.set_flag(passage, flag("o"), True)
@@ -164,7 +165,9 @@ def test_note_evidence_and_sub_range_are_saved(client, reviewer, article):
                          start=passage.start + 6, end=passage.start + 11)
     assert response.status_code == 200
     annotation = Annotation.objects.get()
-    assert (annotation.note, annotation.evidence_url, annotation.quote) == ("Which claim?", "https://example.org/src", "claim")
+    assert (annotation.note, annotation.evidence_url, annotation.quote) == (
+        "Which claim?", "https://example.org/src", "claim"
+    )
     assert "“claim”" in response.json()["marks_html"]
 
 
@@ -294,7 +297,8 @@ def test_queue_shows_my_status_per_article_and_filters_by_it(client, reviewer, o
 
     content = client.get(url).content.decode()
     assert "Not started" in content and "In progress" in content and "Submitted" in content
-    only = lambda status: client.get(url, {"status": status}).content.decode()
+    def only(status):
+        return client.get(url, {"status": status}).content.decode()
     assert "Untouched" in only("not_started") and "Started" not in only("not_started")
     assert "Started" in only("in_progress") and "Done" not in only("in_progress")
     assert "Done" in only("submitted") and "Untouched" not in only("submitted")
@@ -333,7 +337,9 @@ def test_next_article_prefers_one_in_progress_then_the_newest_not_started(client
 
 def test_markup_in_titles_text_notes_and_flag_names_is_shown_as_text(client, reviewer, editor):
     article = make_article(title="<script>alert('t')</script>", body="<img src=x onerror=alert('b')> Body text.")
-    Flag.objects.create(name="<b onmouseover=alert('f')>Bold</b>", category="neutral", guideline="<i>g</i>", shortcut="x")
+    Flag.objects.create(
+        name="<b onmouseover=alert('f')>Bold</b>", category="neutral", guideline="<i>g</i>", shortcut="x"
+    )
     passage = article.passages.first()
     Review.objects.create(article=article, reviewer=reviewer).set_flag(
         passage, Flag.objects.get(shortcut="x"), True, note="<script>alert('n')</script>"

@@ -12,7 +12,9 @@ pytestmark = pytest.mark.django_db
 
 def test_manifest_authors_may_be_a_string_and_names_are_normalised(tmp_path):
     manifest = tmp_path / "manifest.json"
-    manifest.write_text(json.dumps({"files": {"a.txt": {"authors": " Jane  Doe ; Cafe\u0301 Owner ", "outlet": " X "}}}))
+    manifest.write_text(
+        json.dumps({"files": {"a.txt": {"authors": " Jane  Doe ; Cafe\u0301 Owner ", "outlet": " X "}}})
+    )
     entry = load_manifest(manifest)["a.txt"]
     assert entry.authors == ("Jane Doe", "Café Owner") and entry.outlet == "X"
 

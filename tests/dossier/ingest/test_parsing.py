@@ -2,11 +2,11 @@
 import json
 
 import pytest
+from factories import jsonl, record, table_counts
 
 from dossier.ingest import SUFFIXES, BadInput, import_file
 from dossier.ingest.parsing import parse_date, parse_record, suffix_of
 from dossier.models import Article
-from factories import jsonl, record, table_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -133,4 +133,6 @@ def test_parse_date_reads_dates_and_date_times_and_names_the_field_otherwise():
 
 def test_a_record_is_parsed_into_a_draft_without_touching_the_database():
     draft = parse_record({"title": " T ", "body": "Body.", "authors": "A; B", "language": " EN "}, "line 4")
-    assert (draft.title, draft.body, draft.authors, draft.language, draft.where) == ("T", "Body.", ["A", "B"], "en", "line 4")
+    assert (draft.title, draft.body, draft.authors, draft.language, draft.where) == (
+        "T", "Body.", ["A", "B"], "en", "line 4"
+    )

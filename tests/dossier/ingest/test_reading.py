@@ -2,17 +2,20 @@
 import json
 
 import pytest
+from factories import record, table_counts
 
 from dossier.ingest import BadInput, Metadata, import_file, import_paths, load_manifest
 from dossier.ingest.reading import decode, find_files, readable_name
 from dossier.models import Article
-from factories import record, table_counts
 
 pytestmark = pytest.mark.django_db
 
 
 def test_html_in_a_legacy_charset_is_decoded_by_its_meta_declaration():
-    html = '<html><head><meta charset="windows-1254"><title>T</title></head><body><article><h1>Başlık</h1><p>Şehirde ılık bir gün geçti ve herkes dışarıdaydı. İnsanlar parkta yürüdü.</p></article></body></html>'
+    html = (
+        '<html><head><meta charset="windows-1254"><title>T</title></head><body><article><h1>Başlık</h1>'
+        '<p>Şehirde ılık bir gün geçti ve herkes dışarıdaydı. İnsanlar parkta yürüdü.</p></article></body></html>'
+    )
     result = import_file("legacy.html", html.encode("cp1254"))
 
     assert not result.failed, result.error
@@ -56,7 +59,9 @@ def test_missing_path_is_reported():
 def test_manifest_metadata_applies_by_file_name(tmp_path):
     (tmp_path / "a.txt").write_text("Title A\n\nBody of A.")
     manifest = tmp_path / "manifest.json"
-    manifest.write_text(json.dumps({"files": {"a.txt": {"outlet": "Manifest Outlet", "authors": ["M. Author"], "language": "en"}}}))
+    manifest.write_text(
+        json.dumps({"files": {"a.txt": {"outlet": "Manifest Outlet", "authors": ["M. Author"], "language": "en"}}})
+    )
 
     import_paths([tmp_path / "a.txt"], manifest=load_manifest(manifest))
 

@@ -2,10 +2,10 @@
 import json
 
 import pytest
+from factories import jsonl, record, table_counts
 
 from dossier.ingest import import_file
 from dossier.models import Article, Author, Outlet
-from factories import jsonl, record, table_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +106,10 @@ def test_an_article_saved_by_a_concurrent_import_is_reported_as_a_duplicate(monk
     [
         ("badurl.json", json.dumps(record(url="javascript:alert(1)")).encode(), "url:"),
         ("debris.txt", b"Title only\n\nLeave a Reply\n", "no article text left after cleaning"),
-        ("surrogate.jsonl", b'{"title": "T", "body": "Bad \\ud800 text."}', "line 1: body: contains an unpaired surrogate"),
+        (
+            "surrogate.jsonl", b'{"title": "T", "body": "Bad \\ud800 text."}',
+            "line 1: body: contains an unpaired surrogate",
+        ),
         ("nul.json", b'{"title": "T\\u0000", "body": "Text."}', "title: contains a NUL character"),
         ("author.json", json.dumps(record(authors=["Ok", "x" * 201])).encode(), "author: longer than 200"),
     ],

@@ -1,7 +1,8 @@
 """Tests for dossier.ingest.segmenting: paragraph and sentence spans in code points."""
 
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dossier.ingest.segmenting import Segment, segment
 
