@@ -37,16 +37,21 @@ class BlindReviewAdmin(ReadOnly, AuditedAdmin):
     review by its id).
     """
 
-    reviewer_path = "reviewer"
-
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         if can_see_every_review(request.user):
             return queryset
-        return queryset.filter(**{self.reviewer_path: request.user})
+        return queryset.filter(reviewer=request.user)
 
     def visible_or_404(self, request, object_id):
-        if self.get_object(request, unquote(object_id)) is None:
+        """Editors and admins read any review's history, a deleted one's too; others only their own."""
+        if can_see_every_review(request.user) or self.get_object(request, unquote(object_id)) is not None:
+            return
+        # A deleted review is gone from the queryset, but its history still names its reviewer.
+        key = unquote(object_id)
+        owner = self.model.history.filter(id=key).values_list("reviewer_id", flat=True).first() \
+            if key.isascii() and key.isdigit() and len(key) <= 18 else None
+        if owner != request.user.pk:
             raise Http404("No such review.")
 
     def history_view(self, request, object_id, extra_context=None):

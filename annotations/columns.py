@@ -21,13 +21,13 @@ class Column:
     header: str
     path: str  # what the row's value is read from: a values() path on ScoredArticle, or AUTHORS
     show: Callable = str  # the page's text for a value; None always shows as "—"
-    # The exported value of a value that is not None, given a function that makes a path a URL.
-    export: Callable | None = None
+    export: Callable | None = None  # the exported value of a value that is not None; None: as read
     order_by: tuple = ()  # sort keys, ending on the id so equal values keep one order; () unsortable
     score: bool = False  # a stored score: sorted by ScoredArticleQuerySet.by_score (undefined last)
     css: str = ""  # the page's cell class
     on_page: bool = True  # False: in exports only
-    links_to_summary: bool = False
+    links_to_summary: bool = False  # the page's cell links to the article's summary
+    exports_summary_url: bool = False  # the value is an article id; exports give its summary page's address
 
     @property
     def export_header(self):
@@ -49,7 +49,7 @@ class Column:
         return formatting.UNDEFINED if value is None else self.show(value)
 
 
-def _percent(share, absolute):
+def _percent(share):
     return round(share * 100, 1)
 
 
@@ -65,11 +65,6 @@ def summary_path_around_id():
     return before, after
 
 
-def _summary_url(pk, absolute):
-    before, after = summary_path_around_id()
-    return absolute(f"{before}/{pk}/{after}")
-
-
 def _score(name, header, show=formatting.percent, export=_percent):
     return Column(name, header, name, show=show, export=export, score=True, css="number")
 
@@ -80,17 +75,17 @@ CREDIBILITY = (
     Column("outlet", "Outlet", "outlet__name", order_by=("outlet__name", "id")),
     Column("authors", "Authors", AUTHORS),
     Column("published", "Published", "published", show=datetime.date.isoformat,
-           export=lambda day, absolute: day.isoformat(), order_by=("published", "id")),
+           export=datetime.date.isoformat, order_by=("published", "id")),
     Column("word_count", "Words", "word_count", order_by=("word_count", "id"), css="number"),
     Column("reviewers", "Reviewers", "reviewers", order_by=("reviewers", "id"), css="number"),
     _score("sourced_fact_share", "Sourced-fact share"),
     _score("unsourced_share", "Unsourced"),
     _score("opinion_share", "Opinion"),
-    _score("agreement", "Agreement (α)", show=formatting.alpha, export=lambda alpha, absolute: round(alpha, 3)),
-    Column("status", "Status", "status", show=_status, export=lambda status, absolute: _status(status),
+    _score("agreement", "Agreement (α)", show=formatting.alpha, export=lambda alpha: round(alpha, 3)),
+    Column("status", "Status", "status", show=_status, export=_status,
            order_by=("reviewers", "reviews_in_progress", "id")),
-    Column("summary_url", "Summary URL", "id", export=_summary_url, order_by=("id",), on_page=False),
-    Column("url", "Source URL", "url", export=lambda url, absolute: url or None, order_by=("url", "id"),
+    Column("summary_url", "Summary URL", "id", exports_summary_url=True, order_by=("id",), on_page=False),
+    Column("url", "Source URL", "url", export=lambda url: url or None, order_by=("url", "id"),
            on_page=False),
 )
 SORTABLE = {column.name: column for column in CREDIBILITY if column.order_by or column.score}

@@ -20,11 +20,12 @@ import logging
 import re
 from functools import partial
 from importlib import import_module
-from types import SimpleNamespace
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse, UnreadablePostError
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare
 
 logger = logging.getLogger("django.security.RequestBodyLimit")
 DIGITS = re.compile(r"[0-9]{1,20}")
@@ -40,14 +41,26 @@ def import_limit():
 
 
 def may_import(request):
-    """Whether the request's session cookie belongs to an active staff user who may import articles."""
-    from django.contrib.auth import get_user
+    """Whether the request's session cookie belongs to an active staff user who may import articles.
+
+    The session is only read: django.contrib.auth.get_user() may flush it or give it a new key, and
+    the real session, which authentication loads later from the same cookie, would then be gone.
+    """
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, load_backend
 
     key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
     if not key:
         return False
-    session = import_module(settings.SESSION_ENGINE).SessionStore(key)
-    user = get_user(SimpleNamespace(session=session))
+    data = import_module(settings.SESSION_ENGINE).SessionStore(key).load()
+    backend = data.get(BACKEND_SESSION_KEY)
+    if backend not in settings.AUTHENTICATION_BACKENDS:
+        return False
+    try:
+        user = load_backend(backend).get_user(data.get(SESSION_KEY))
+    except (ValueError, ValidationError):  # a user id of the wrong type
+        return False
+    if user is None or not constant_time_compare(data.get(HASH_SESSION_KEY, ""), user.get_session_auth_hash()):
+        return False
     return user.is_active and user.is_staff and user.has_perm("dossier.import_article")
 
 
@@ -94,7 +107,8 @@ class RequestBodyLimit:
         if size <= form_limit():
             return None
         allowed = form_limit()
-        if request.method == "POST" and request.path_info == reverse("admin:dossier_article_import") \
+        # request.path, like reverse(), includes the prefix Dossier is served under (SCRIPT_NAME).
+        if request.method == "POST" and request.path == reverse("admin:dossier_article_import") \
                 and may_import(request):
             allowed = import_limit()
         if size <= allowed:

@@ -188,6 +188,24 @@ def test_an_upload_cut_off_half_way_leaves_no_temporary_file(client, admin, sett
     assert Article.objects.count() == 0
 
 
+def test_with_csrf_checks_on_a_cut_off_upload_is_refused_by_the_csrf_check_and_leaves_no_file(
+    admin, settings, tmp_path
+):
+    # As in production: CsrfViewMiddleware reads the form first, finds the body unreadable and refuses.
+    from django.test import Client
+
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 100
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(admin)
+    body = form_body(file_part("big.txt", STORY + b"\n\n" + b"More words here. " * 2_000))
+    response, _ = claim(client, IMPORT, len(body), CutOffInput(body, after=len(body) // 2))
+
+    assert response.status_code == 403
+    assert list(tmp_path.iterdir()) == []
+    assert Article.objects.count() == 0
+
+
 def test_a_finished_upload_spooled_to_disk_is_deleted_after_the_response(client, admin, settings, tmp_path):
     settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
     settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 100

@@ -4,7 +4,7 @@ from collections import defaultdict
 from dossier.bulk import batches
 from dossier.models import Article
 
-from annotations.columns import AUTHORS
+from annotations.columns import AUTHORS, summary_path_around_id
 
 CHUNK = 1000  # rows read at a time: the authors are fetched once a chunk
 
@@ -20,7 +20,7 @@ def table_rows(articles, columns, absolute):
     paths = [column.path for column in columns]
     fields = list(dict.fromkeys(["id", *(path for path in paths if path != AUTHORS)]))
     at = {field: position for position, field in enumerate(fields)}
-    cells = [(at.get(column.path), column.export) for column in columns]
+    cells = [(at.get(column.path), _exporter(column, absolute)) for column in columns]
     records = articles.prefetch_related(None).values_list(*fields)
     for chunk in batches(records.iterator(chunk_size=CHUNK), CHUNK):
         authors = _author_names([record[0] for record in chunk]) if AUTHORS in paths else {}
@@ -28,9 +28,18 @@ def table_rows(articles, columns, absolute):
             yield [
                 authors.get(record[0]) if position is None
                 else record[position] if export is None or record[position] is None
-                else export(record[position], absolute)
+                else export(record[position])
                 for position, export in cells
             ]
+
+
+def _exporter(column, absolute):
+    """The column's export conversion; a summary URL's parts are reversed once per export, not per row."""
+    if not column.exports_summary_url:
+        return column.export
+    before, after = summary_path_around_id()
+    summary = absolute(before)
+    return lambda pk: f"{summary}/{pk}/{after}"
 
 
 def _author_names(article_ids):

@@ -100,6 +100,12 @@ class ArticleSummary(models.Model):
         return {name: getattr(self, name) for name in self.SCORE_FIELDS}
 
 
+def directed(key, descending, nulls_last=True):
+    """An order_by() term: the key in that direction, NULLs last (None: where the database puts them)."""
+    key = models.F(key)
+    return key.desc(nulls_last=nulls_last) if descending else key.asc(nulls_last=nulls_last)
+
+
 class ScoredArticleQuerySet(ArticleQuerySet):
     """Articles with their stored scores: the articles table's rows, its filters and its sorts."""
 
@@ -136,10 +142,6 @@ class ScoredArticleQuerySet(ArticleQuerySet):
         """Sorted by a stored score with undefined scores last in either direction, walking the summary's
         (score, article) index so that a page costs the same at any corpus size.
         """
-        def directed(key, nulls_last=True):  # None: the database default
-            key = models.F(key)
-            return key.desc(nulls_last=nulls_last) if descending else key.asc(nulls_last=nulls_last)
-
         # Once a filter makes the summary join inner, the summary's article is the article, and a
         # further key would make SQLite sort every matching row before it can skip to a page.
         join = self.query.alias_map.get(ArticleSummary._meta.db_table)
@@ -148,8 +150,7 @@ class ScoredArticleQuerySet(ArticleQuerySet):
         else:
             # Articles nobody reviewed have no summary: their ties fall to the article's own id.
             ties = [("summary__article_id", True), ("id", None)]
-        return self.order_by(directed(score), *(directed(*tie) for tie in ties))
-
+        return self.order_by(directed(score, descending), *(directed(key, descending, last) for key, last in ties))
 
     def next_for(self, reviewer):
         """The reviewer's next article: one in progress first, else the newest not started; None when done."""
@@ -171,3 +172,5 @@ class ScoredArticle(Article):
 
     class Meta:
         proxy = True
+        # Permissions stay on Article: this is a way of reading articles, not something to grant.
+        default_permissions = ()

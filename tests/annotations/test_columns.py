@@ -55,8 +55,18 @@ def test_a_score_sort_takes_over_and_puts_undefined_scores_last(reviewer):
 
 
 def test_export_values_are_plain_numbers_and_text():
-    absolute = RequestFactory().get("/").build_absolute_uri
     by_name = {column.name: column for column in columns.CREDIBILITY}
-    assert by_name["sourced_fact_share"].export(0.4213, absolute) == 42.1
-    assert by_name["published"].export(datetime.date(2025, 1, 2), absolute) == "2025-01-02"
-    assert by_name["summary_url"].export(7, absolute) == "http://testserver/articles/7/summary/"
+    assert by_name["sourced_fact_share"].export(0.4213) == 42.1
+    assert by_name["agreement"].export(0.41666) == 0.417
+    assert by_name["published"].export(datetime.date(2025, 1, 2)) == "2025-01-02"
+    assert by_name["status"].export("in_review") == "In review"
+
+
+def test_rows_give_each_article_its_summary_address(reviewer):
+    from annotations.exports.rows import table_rows
+
+    article = make_article()
+    absolute = RequestFactory().get("/").build_absolute_uri
+    header, row = table_rows(ScoredArticle.objects.for_table(), columns.CREDIBILITY, absolute)
+    assert row[header.index("Summary URL")] == f"http://testserver/articles/{article.pk}/summary/"
+    assert row[header.index("ID")] == article.pk and row[header.index("Source URL")] is None
