@@ -29,6 +29,12 @@ def has_role(user, role):
     return role in roles_of(user)
 
 
+def require_any_role(user, roles, message):
+    """PermissionDenied(message) unless the user holds one of the roles: the one check behind views."""
+    if roles_of(user).isdisjoint(roles):
+        raise PermissionDenied(message)
+
+
 NO_ROLE = "Your account has no role yet: ask an admin to make you a reviewer, editor or admin."
 
 
@@ -39,8 +45,7 @@ def role_required(roles, message):
     def decorator(view):
         @wraps(view)
         def checked(request, *args, **kwargs):
-            if not roles & roles_of(request.user):
-                raise PermissionDenied(message)
+            require_any_role(request.user, roles, message)
             return view(request, *args, **kwargs)
 
         return checked
@@ -55,8 +60,7 @@ class RoleRequiredMixin:
     denied_message = NO_ROLE
 
     def dispatch(self, request, *args, **kwargs):
-        if not frozenset(self.roles) & roles_of(request.user):
-            raise PermissionDenied(self.denied_message)
+        require_any_role(request.user, self.roles, self.denied_message)
         return super().dispatch(request, *args, **kwargs)
 
 

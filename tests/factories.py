@@ -50,3 +50,12 @@ def table_counts():
     from dossier.models import Author, Outlet, Passage
 
     return (Article.objects.count(), Passage.objects.count(), Outlet.objects.count(), Author.objects.count())
+
+
+def assert_refused(name, data, reason):
+    """Importing the file fails, names the file and the reason, and leaves nothing behind."""
+    result = import_file(name, data)
+    assert result.failed
+    assert reason in result.error
+    assert name in result.summary()
+    assert table_counts() == (0, 0, 0, 0)

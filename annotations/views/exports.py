@@ -40,9 +40,10 @@ def linked_from(request):
     return ""
 
 
-@score_readers_only
 def table_download(request, export_format):
-    """Every row the filter keeps, in the table's sort, as a download (the articles page's ?_export=)."""
+    """Every row the filter keeps, in the table's sort, as a download: the articles page's ?_export=, which
+    has checked access already (CredibilityListView).
+    """
     if export_format not in writers.TABLE_FORMATS:
         return _bad_request(f"Unknown export format “{export_format}”: use csv, xlsx or json.")
     try:

@@ -31,3 +31,8 @@ class Draft:
     published: date | None = None
     language: str = ""
     where: str = ""  # "line 3" for a record inside a file; "" for the file itself
+
+    @property
+    def prefix(self):
+        """What a reason about this draft starts with: "line 3: ", or nothing for the file itself."""
+        return f"{self.where}: " if self.where else ""

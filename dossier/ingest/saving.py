@@ -42,7 +42,7 @@ def save_drafts(drafts, source_name, user=None):
 
 def validate(draft):
     """Required fields, lengths the columns take, characters no database stores, a real http(s) URL."""
-    prefix = f"{draft.where}: " if draft.where else ""
+    prefix = draft.prefix
     if not draft.title:
         raise BadInput(f"{prefix}missing title")
     if not draft.body:
@@ -77,9 +77,8 @@ def _segments(draft):
     """The draft's passages, refused over DOSSIER_MAX_PASSAGES."""
     segments, limit = segment(draft.body), settings.DOSSIER_MAX_PASSAGES
     if len(segments) > limit:
-        prefix = f"{draft.where}: " if draft.where else ""
         raise BadInput(
-            f"{prefix}{len(segments)} passages, over the limit of {limit} for one article (DOSSIER_MAX_PASSAGES)"
+            f"{draft.prefix}{len(segments)} passages, over the limit of {limit} for one article (DOSSIER_MAX_PASSAGES)"
         )
     return segments
 

@@ -2,7 +2,7 @@
 import json
 
 import pytest
-from factories import jsonl, record, table_counts
+from factories import assert_refused, jsonl, record
 
 from dossier.ingest import SUFFIXES, BadInput, import_file
 from dossier.ingest.parsing import parse_date, parse_record, suffix_of
@@ -109,12 +109,7 @@ def test_body_is_nfc_normalised_and_offsets_match_the_normalised_text():
     ],
 )
 def test_bad_file_is_reported_with_its_reason_and_leaves_nothing_behind(name, data, reason):
-    result = import_file(name, data)
-
-    assert result.failed
-    assert reason in result.error
-    assert name in result.summary()
-    assert table_counts() == (0, 0, 0, 0)
+    assert_refused(name, data, reason)
 
 
 def test_each_supported_suffix_has_its_parser_and_case_does_not_matter():

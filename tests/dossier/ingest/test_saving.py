@@ -2,7 +2,7 @@
 import json
 
 import pytest
-from factories import jsonl, record, table_counts
+from factories import assert_refused, jsonl, record, table_counts
 
 from dossier.ingest import import_file
 from dossier.models import Article, Author, Outlet
@@ -115,9 +115,4 @@ def test_an_article_saved_by_a_concurrent_import_is_reported_as_a_duplicate(monk
     ],
 )
 def test_bad_file_is_reported_with_its_reason_and_leaves_nothing_behind(name, data, reason):
-    result = import_file(name, data)
-
-    assert result.failed
-    assert reason in result.error
-    assert name in result.summary()
-    assert table_counts() == (0, 0, 0, 0)
+    assert_refused(name, data, reason)
