@@ -156,6 +156,7 @@
   }
 
   function showStatus() {
+    if (!statusLine) return;
     statusLine.classList.toggle("error", Boolean(failure));
     if (failure) statusLine.textContent = failure;
     else if (inFlight) statusLine.textContent = "Saving…";
@@ -164,6 +165,7 @@
 
   function say(message) {
     failure = message;
+    if (!statusLine) return;
     statusLine.classList.toggle("error", true);
     statusLine.textContent = message;
   }
@@ -236,7 +238,7 @@
   }
 
   function hasUnsavedNote() {
-    return Array.from(noteForms.children).some((form) => {
+    return Array.from(noteForms?.children || []).some((form) => {
       const now = values(form);
       return now.note !== form.saved.note || now.evidence_url !== form.saved.evidence_url;
     });
@@ -289,17 +291,17 @@
   }
 
   // Saved when the reviewer leaves the form, not when moving between its two fields.
-  noteForms.addEventListener("focusout", (event) => {
+  noteForms?.addEventListener("focusout", (event) => {
     const form = event.target.closest("form");
     if (form && !form.contains(event.relatedTarget)) commit(form);
   });
-  noteForms.addEventListener("submit", (event) => {
+  noteForms?.addEventListener("submit", (event) => {
     event.preventDefault();
     const form = event.target;
     commit(form);
     leaveForm(form, { restore: false });
   });
-  noteForms.addEventListener("keydown", (event) => {
+  noteForms?.addEventListener("keydown", (event) => {
     if (event.key !== "Escape") return;
     event.preventDefault();
     event.stopPropagation();

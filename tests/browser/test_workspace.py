@@ -344,6 +344,13 @@ def test_other_reviewers_flags_stay_hidden_until_this_reviewer_submits_and_edito
     expect(other_marks(page, alpha)).to_have_text(["Vague attribution · rob"])
     expect(other_marks(page, alpha)).to_have_attribute("data-flag", str(flag("v").pk))
     expect(passage_el(page, alpha).locator(".note")).to_have_text("rob says vague")
+    # One compact marker per passage, opened on demand.
+    marker = passage_el(page, alpha).locator(".others-toggle")
+    expect(marker).to_have_text("1 flag by other reviewers")
+    expect(other_marks(page, alpha)).to_be_hidden()
+    marker.click()
+    expect(marker).to_have_attribute("aria-expanded", "true")
+    expect(other_marks(page, alpha)).to_be_visible()
     expect(own_marks(page, beta)).to_have_text(["Unsourced claim"])
     expect(page.locator(".workspace")).not_to_contain_text("rhea")
 
