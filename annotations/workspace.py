@@ -41,7 +41,9 @@ class Workspace:
                  "active": flag.active}
                 for flag in self.flags
             ],
-            "marks": {passage.pk: [mark_data(mark) for mark in passage.mine] for passage in self.passages if passage.mine},
+            "marks": {
+                passage.pk: [mark_data(mark) for mark in passage.mine] for passage in self.passages if passage.mine
+            },
         }
 
 
@@ -65,12 +67,20 @@ def build_workspace(article, user):
     return workspace
 
 
+MARK_FIELDS = ("review", "passage", "flag", "note", "evidence_url", "start", "end")
+
+
 def attach_marks(passages, article, review, scope, flags_by_id=None):
     """Give each passage its visible marks, split into the reader's own (`mine`) and other reviewers'
     (`others`): one query. The one assembly of marks, for the page and for a toggle's reply (one
     passage, whose annotations alone are read).
     """
-    annotations = Annotation.objects.visible_in(article, review, scope).select_related("review__reviewer")
+    # Only what a mark shows: a long article's page builds hundreds of these.
+    annotations = (
+        Annotation.objects.visible_in(article, review, scope)
+        .select_related("review__reviewer")
+        .only(*MARK_FIELDS, "review__reviewer__username")
+    )
     if flags_by_id is None:
         annotations = annotations.select_related("flag")
     if len(passages) == 1:

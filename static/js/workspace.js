@@ -183,7 +183,10 @@
     // Kept near the middle of the screen, so the next passages are always in view.
     passage.scrollIntoView({ block: "center" });
     history.replaceState(null, "", `#${passage.id}`);
-    choosing = null;
+    if (choosing) {
+      choosing = null;
+      showStatus(); // the question about the last passage's flags no longer stands
+    }
     showCurrentFlags();
   }
 
