@@ -204,18 +204,29 @@
   function showNoteForms(passage, marks) {
     if (!editable) return;
     const wanted = passage ? sorted(marks) : [];
-    const existing = new Map(Array.from(noteForms.children, (form) => [form.dataset.flag, form]));
+    const key = (passageId, flag) => `${passageId}:${flag}`;
+    const existing = new Map(Array.from(noteForms.children, (form) => [key(form.dataset.passage, form.dataset.flag), form]));
     const forms = wanted.map((mark, index) => {
-      let form = existing.get(mark.flag);
-      if (!form || form.dataset.passage !== passage.dataset.passage) form = newNoteForm(passage, mark);
+      let form = existing.get(key(passage.dataset.passage, mark.flag));
+      if (!form) form = newNoteForm(passage, mark);
       else if (!isEditing(form)) fill(form, mark);
       form.querySelector(".choice-number").textContent = choosing ? `${index + 1} ` : "";
       return form;
     });
-    if (forms.some((form, index) => noteForms.children[index] !== form) || noteForms.children.length !== forms.length) {
-      noteForms.replaceChildren(...forms);
+    // A note the server refused stays, whichever passage is current, until it is saved or cancelled.
+    const refused = Array.from(noteForms.children).filter(
+      (form) => form.classList.contains("unsaved") && !forms.includes(form)
+    );
+    for (const form of [...refused, ...forms]) {
+      const elsewhere = refused.includes(form);
+      form.classList.toggle("elsewhere", elsewhere);
+      form.querySelector(".note-elsewhere").textContent = elsewhere ? " (another passage: not saved)" : "";
     }
-    noteEmpty.hidden = forms.length > 0;
+    const shown = [...refused, ...forms];
+    if (shown.some((form, index) => noteForms.children[index] !== form) || noteForms.children.length !== shown.length) {
+      noteForms.replaceChildren(...shown);
+    }
+    noteEmpty.hidden = shown.length > 0;
   }
 
   function newNoteForm(passage, mark) {
@@ -268,6 +279,7 @@
       form.elements.note.value = form.saved.note;
       form.elements.evidence_url.value = form.saved.evidence_url;
       form.classList.remove("unsaved");
+      if (form.classList.contains("elsewhere")) form.remove();
     }
     passages[current]?.focus({ preventScroll: true });
   }
@@ -282,7 +294,7 @@
 
   function askForNote() {
     if (current < 0) return say("Pick a passage first: click it, or press j.");
-    const forms = Array.from(noteForms.children);
+    const forms = Array.from(noteForms.children).filter((form) => !form.classList.contains("elsewhere"));
     if (!forms.length) return say("This passage has no flag of yours yet: press a flag’s key first, then n to write its note.");
     if (forms.length === 1) return focusNote(forms[0]);
     choosing = forms;
@@ -353,6 +365,7 @@
     if (reply) {
       state.confirmed = new Map(reply.marks.map((mark) => [String(mark.flag), { ...mark, flag: String(mark.flag) }]));
       change.form?.classList.remove("unsaved");
+      if (change.form?.classList.contains("elsewhere")) change.form.remove();
     } else {
       const name = flags.get(change.flag).name;
       const what = change.form ? `the note on “${name}” was kept in its form` : `“${name}” was ${change.on ? "taken off" : "put back"}`;

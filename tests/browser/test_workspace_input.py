@@ -299,8 +299,8 @@ def test_n_says_so_on_an_unflagged_passage_and_asks_which_flag_when_there_are_se
 
 
 def test_a_refused_evidence_address_stays_in_its_form_with_the_reason(page, live_server, login, reviewer):
-    article = make_article(body="Prices rose sharply.")
-    [only] = passages_of(article)
+    article = make_article(body="Prices rose sharply. Everyone agrees.")
+    only, second = passages_of(article)
     login(page, live_server, "rita")
     open_workspace(page, live_server, article)
     page.keyboard.press("j")
@@ -319,6 +319,20 @@ def test_a_refused_evidence_address_stays_in_its_form_with_the_reason(page, live
     page.click("form.submit-review button")
     expect(page.locator("#status")).to_contain_text("A note is not saved yet")
     assert Review.objects.get().status == Review.Status.IN_PROGRESS
+
+    # Moving on keeps the refused note in the panel, said to be another passage's, until it is
+    # corrected; then it is saved to its own passage and leaves the panel.
+    page.keyboard.press("j")
+    expect(passage_el(page, second)).to_have_class("passage current")
+    refused = page.locator(".note-form.elsewhere")
+    expect(refused.locator("legend")).to_have_text("Unsourced claim (another passage: not saved)")
+    refused.locator("input[name=evidence_url]").fill("https://example.org/survey")
+    with saving(page):
+        refused.locator("input[name=evidence_url]").press("Enter")
+    expect(page.locator("#status")).to_have_text(SAVED)
+    expect(page.locator(".note-form")).to_have_count(0)
+    assert Annotation.objects.get().evidence_url == "https://example.org/survey"
+    assert Annotation.objects.get().passage == only
 
 
 # --- long sessions, phones, right-to-left -------------------------------------------------------
