@@ -79,7 +79,8 @@ class BoundedTable(tables.Table):
 class ArticleColumns(BoundedTable):
     """Columns every list of articles shows the same way: subclass it and name the ones you show."""
 
-    outlet = tables.Column(order_by=("outlet__name", "id"), default="—")
+    # dir="auto": an outlet's name may be written right to left.
+    outlet = tables.Column(order_by=("outlet__name", "id"), default="—", attrs={"td": {"dir": "auto"}})
     language = tables.Column(order_by=("language", "id"), default="—")
     word_count = tables.Column(
         verbose_name="Words", order_by=("word_count", "id"),
