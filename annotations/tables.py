@@ -1,6 +1,7 @@
 """The pages' tables (django-tables2): the articles table built from columns.py, the queue, the rankings."""
 import django_tables2 as tables
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.html import format_html
 
 from dossier.models import Article
@@ -16,6 +17,7 @@ USER_TEXT = {"td": {"dir": "auto"}}
 
 
 class QueueTable(ArticleColumns):
+    label = "My review queue"
     title = tables.Column(
         linkify=lambda record: reverse("annotations:workspace", args=[record.pk]), order_by=("title", "id"),
         attrs=USER_TEXT,
@@ -72,6 +74,7 @@ class ListedColumn(tables.Column):
 
 class _ArticlesPage(BoundedTable):
     paginator_class = BoundedPaginator
+    label = "Articles"
 
     def rows_html(self):
         """The page's rows, one <tr> each, a cell under each visible header (tests check they line up).
@@ -135,3 +138,7 @@ class RankingTable(BoundedTable):
         fields = ["name", "article_count", "reviewed_count", "sourced_fact_share", "unsourced_share", "opinion_share"]
         order_by = "-sourced_fact_share"
         attrs = {"class": "table"}
+
+    @property
+    def label(self):
+        return capfirst(self.data.model._meta.verbose_name_plural)

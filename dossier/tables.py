@@ -53,6 +53,7 @@ class BoundedTable(tables.Table):
 
     MAX_PER_PAGE = 100
     paginator_class = Paginator
+    label = "Table"  # the name of the box it scrolls in (templates/_table.html), for screen readers
 
     def paginate(self, paginator_class=None, per_page=None, page=1, *args, **kwargs):
         # The table's own paginator: list views hand in Django's plain Paginator as their default.
