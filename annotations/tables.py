@@ -1,8 +1,8 @@
 """The pages' tables (django-tables2): the articles table built from columns.py, the queue, the rankings."""
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.text import capfirst
 from django.utils.html import format_html
+from django.utils.text import capfirst
 
 from dossier.models import Article
 from dossier.tables import ArticleColumns, BoundedPaginator, BoundedTable
