@@ -160,6 +160,7 @@ def test_on_a_phone_the_header_menu_opens_from_the_keyboard_and_is_always_open_o
     page.locator(".site-menu > summary").focus()
     page.keyboard.press("Enter")
     assert articles.is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # open, it still fits
     articles.focus()
     page.keyboard.press("Enter")
     page.wait_for_url(live_server.url + reverse("annotations:articles"))
@@ -312,3 +313,32 @@ def test_persian_titles_quotes_and_underlines_take_the_right_side_and_clear_the_
     lines = underlined.evaluate("el => { const s = getComputedStyle(el); "
                                 "return [s.textDecorationStyle, s.textUnderlinePosition, s.textDecorationSkipInk]; }")
     assert lines == ["wavy", "under", "auto"]  # below the descenders, broken where it would cross a letter
+
+
+# Pages that show the Persian article, its outlet or its author, and who sees them.
+PERSIAN_PAGES = [
+    Page("articles", "ada", lambda corpus: reverse("annotations:articles")),
+    Page("queue", "rita", lambda corpus: reverse("annotations:queue")),
+    Page("outlets", "ed", lambda corpus: reverse("annotations:outlets")),
+    Page("authors", "ed", lambda corpus: reverse("annotations:authors")),
+    Page("outlet", "ed", lambda corpus: reverse("annotations:outlet", args=[corpus.persian.outlet_id])),
+    Page("author", "ed", lambda corpus: reverse("annotations:author", args=[corpus.persian.authors.get().pk])),
+    Page("reading", "rita", lambda corpus: corpus.persian.get_absolute_url()),
+    Page("summary", "ed", lambda corpus: reverse("annotations:summary", args=[corpus.persian.pk])),
+    Page("compare", "ed", lambda corpus: reverse("annotations:compare", args=[corpus.persian.pk])),
+    Page("report", "ed", lambda corpus: reverse("annotations:report", args=[corpus.persian.pk])),
+    Page("history", "ed", lambda corpus: reverse("annotations:history", args=[corpus.persian.pk])),
+]
+# Every element whose own text holds an Arabic-script letter, with its computed direction (it should be rtl).
+ARABIC_SCRIPT_TEXT = r"""() => [...document.body.querySelectorAll("*")]
+    .filter(el => [...el.childNodes].some(n => n.nodeType === 3 && /[\u0600-\u06FF]/.test(n.data)))
+    .map(el => [el.tagName.toLowerCase() + (el.className ? "." + el.className : ""), getComputedStyle(el).direction,
+                el.textContent.trim().slice(0, 40)])"""
+
+
+@pytest.mark.parametrize("spec", params(PERSIAN_PAGES))
+def test_persian_text_reads_right_to_left_wherever_it_is_shown(page, live_server, login, corpus, spec):
+    open_page(page, live_server, login, corpus, spec)
+    shown = page.evaluate(ARABIC_SCRIPT_TEXT)
+    assert shown, "the page shows no Persian text"
+    assert [element for element in shown if element[1] != "rtl"] == []
