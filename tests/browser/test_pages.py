@@ -114,6 +114,9 @@ def test_at_phone_width_the_page_itself_never_scrolls_sideways(page, live_server
             .slice(0, 8).map(el => el.tagName.toLowerCase() + (el.className ? "." + el.className : ""))"""
     )
     assert width <= PHONE["width"], f"{spec.name} is {width}px wide; too wide: {wide}"
+    # The headline (summary, report, profiles) is whole, not cut at the screen's edge.
+    for headline in page.locator(".headline").all():
+        assert headline.evaluate("el => el.scrollWidth <= el.clientWidth && el.getBoundingClientRect().right <= 390")
 
 
 # --- accessibility --------------------------------------------------------------------------
