@@ -3,6 +3,8 @@
 PAGES is the one list of pages, each with the user who sees it; the phone-width and axe tests both run over it.
 """
 import os
+import re
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -238,10 +240,56 @@ def test_a_wide_table_scrolls_in_its_own_box_which_the_keyboard_can_reach(page, 
 
 # --- print ----------------------------------------------------------------------------------
 
+
+def pdf_text(pdf):
+    """The text a Chromium (Skia) PDF shows, run by run: enough to find words in it, not a general PDF reader.
+
+    Skia writes each font as a Type0 font with a ToUnicode map and shows glyph ids as hex strings (<...> Tj);
+    a word can be split over several strings, so the strings of one text object (BT ... ET) are joined.
+    """
+    objects = {int(n): body for n, body in re.findall(rb"(\d+) 0 obj(.*?)endobj", pdf, re.S)}
+
+    def stream(body):
+        data = re.search(rb"stream\r?\n(.*)\r?\nendstream", body, re.S).group(1)
+        return zlib.decompress(data) if b"/FlateDecode" in body else data
+
+    def unicode_map(font):
+        cmap = stream(objects[int(re.search(rb"/ToUnicode (\d+) 0 R", objects[font]).group(1))])
+        mapping = {}
+        for block in re.findall(rb"beginbfchar(.*?)endbfchar", cmap, re.S):
+            for code, text in re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+                mapping[int(code, 16)] = bytes.fromhex(text.decode()).decode("utf-16-be")
+        for block in re.findall(rb"beginbfrange(.*?)endbfrange", cmap, re.S):
+            for low, high, text in re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+                first = ord(bytes.fromhex(text.decode()).decode("utf-16-be"))
+                for code in range(int(low, 16), int(high, 16) + 1):
+                    mapping[code] = chr(first + code - int(low, 16))
+        return mapping
+
+    runs = []
+    for body in objects.values():
+        if not re.search(rb"/Font\s*<<", body):
+            continue
+        resources = re.search(rb"/Font\s*<<(.*?)>>", body, re.S).group(1)
+        fonts = {name: unicode_map(int(ref)) for name, ref in re.findall(rb"/(\w+) (\d+) 0 R", resources)}
+        contents = re.search(rb"/Contents (\d+) 0 R", body)
+        if not contents:
+            continue
+        content = stream(objects[int(contents.group(1))])
+        for block in re.findall(rb"BT(.*?)ET", content, re.S):
+            font, text = {}, []
+            for name, hexes in re.findall(rb"/(\w+) [\d.]+ Tf|<([0-9A-Fa-f]*)> Tj", block):
+                if name:
+                    font = fonts.get(name, {})
+                else:
+                    text += [font.get(int(hexes[i:i + 4], 16), "") for i in range(0, len(hexes), 4)]
+            runs.append("".join(text))
+    return runs
+
+
 # Paper drops background colours (unless a rule keeps them), and a black-and-white printer turns every colour grey:
 # on paper a flag pill must read by black text and a frame, a legend swatch by a frame around its kept fill. These
-# are the styles Chromium prints with (page.pdf() uses the same print media); test_report.py prints the report to a
-# PDF itself. Text is not read back from the PDF: that would need a PDF parser, a dependency for one assertion.
+# are the styles Chromium prints with (page.pdf() uses the same print media).
 PRINTED = """el => { const s = getComputedStyle(el);
     return {color: s.color, border: [s.borderTopStyle, parseFloat(s.borderTopWidth), s.borderTopColor],
             adjust: s.printColorAdjust, text: el.textContent.trim()}; }"""
@@ -251,6 +299,9 @@ BLACK = "rgb(0, 0, 0)"
 def test_flags_and_legend_swatches_print_legibly_in_black_and_white(page, live_server, login, corpus):
     login(page, live_server, "ed")
     page.goto(live_server.url + reverse("annotations:report", args=[corpus.article.pk]))
+    # Printed to a PDF, the flags used are words on the paper (read back from the PDF's own text).
+    printed = " ".join(" ".join(pdf_text(page.pdf(format="A4"))).split())
+    assert all(name in printed for name in ("Flags used", "Unsourced claim", "Vague attribution", "Loaded language"))
     page.emulate_media(media="print")  # the style sheet page.pdf() prints with
     pills = [pill.evaluate(PRINTED) for pill in page.locator(".mark.pill").all()]
     assert {pill["text"] for pill in pills} >= {"Unsourced claim", "Quotes named official or expert", "Opinion"}
