@@ -255,7 +255,8 @@ DOSSIER_MAX_FORM_BYTES = int(os.environ.get("DOSSIER_MAX_FORM_BYTES", 1024 * 102
 DATA_UPLOAD_MAX_MEMORY_SIZE = DOSSIER_MAX_FORM_BYTES  # a request's fields other than files
 FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024  # an uploaded file past this goes to a temporary file
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+# django-tables2's bootstrap5 markup in a box that scrolls sideways, sort state in words (templates/_table.html).
+DJANGO_TABLES2_TEMPLATE = "_table.html"
 
 # Everything at WARNING and above goes to stderr (gunicorn's, so the journal): explicitly so for a
 # request's 500s (django.request, at ERROR) and refused requests (django.security: a wrong Host, a
