@@ -59,6 +59,16 @@ class Alpha:
     missing: str | None = None  # TOO_FEW, UNDEFINED, or None when there is a value
 
 
+@dataclass(frozen=True)
+class Totals:
+    """Two-valued units summed: enough to pool an alpha over articles (alpha_of_totals)."""
+
+    units: int
+    sourced: int  # the first value's count (for the sourcing alpha: sourced)
+    unsourced: int  # the second's
+    disagreement: float
+
+
 class Units:
     """Passages x values counts (how many reviewers gave each value to each passage), for alpha.
 
@@ -92,6 +102,11 @@ class Units:
     def resampled(self, weights):
         """Alpha in each resample: weights is resamples x passages, how often each passage was drawn."""
         return alpha_of_totals(weights @ self.counts, weights @ self.disagreement)
+
+    def totals(self):
+        """This two-valued set of units summed (for pooling its alpha)."""
+        first, second = (int(total) for total in self.counts.sum(axis=0))
+        return Totals(self.units, first, second, float(self.disagreement.sum()))
 
     def fact(self):
         """Claim of fact (sourced or unsourced) against the rest (opinion or neutral)."""

@@ -120,6 +120,7 @@ class Score:
     bounds: tuple | None  # (low, high) of the headline over the disputed passages; None when they agree
     minority_unsourced: list  # passages whose consensus is not unsourced though a reviewer chose unsourced
     disagreements: set = field(default_factory=set)  # passages whose reviewers gave different categories
+    sourcing_totals: agreement.Totals | None = None  # what the sourcing alpha pools over an outlet's articles
     intervals: uncertainty.Intervals | None = None  # the bootstrap's; None unless score() was given a seed
 
     @property
@@ -169,6 +170,7 @@ def score(passages, reviews, seed=None):
         agreement=units.alpha(),
         alpha_fact=units.fact().alpha(),
         alpha_sourcing=units.sourcing().alpha(),
+        sourcing_totals=units.sourcing().totals(),
         fact_coverage=_fact_coverage(counts, lengths, len(by_review)),
         bounds=_bounds(shares, counts, lengths, [categories[passage_id] for passage_id, _ in passages]),
         minority_unsourced=minority,
