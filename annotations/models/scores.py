@@ -206,6 +206,10 @@ class ScoredArticleQuerySet(ArticleQuerySet):
             unsourced_share=models.F("summary__unsourced_share"),
             opinion_share=models.F("summary__opinion_share"),
             agreement=models.F("summary__agreement"),
+            fact_coverage=models.F("summary__fact_coverage"),
+            alpha_reliable=models.F("summary__alpha_reliable"),
+            method_version=models.F("summary__method_version"),
+            codebook_version=models.F("summary__codebook_version"),
             reviewers=Coalesce("summary__reviewers", 0),
             reviews_in_progress=Coalesce("summary__reviews_in_progress", 0),
             status=models.Case(

@@ -43,7 +43,7 @@ class CredibilityListView(FilteredTableView):
 @require_GET
 @score_readers_only
 def article_summary(request, pk):
-    article = get_object_or_404(Article.objects.select_related("outlet").prefetch_related("authors"), pk=pk)
+    article = get_object_or_404(Article.objects.select_related("outlet", "summary").prefetch_related("authors"), pk=pk)
     return render(request, "annotations/summary.html", {"article": article, "report": article_report(article)})
 
 
@@ -51,7 +51,7 @@ def article_summary(request, pk):
 @score_readers_only
 def compare(request, pk):
     """Each submitted reviewer's category passage by passage, disagreements marked."""
-    article = get_object_or_404(Article.objects.select_related("outlet"), pk=pk)
+    article = get_object_or_404(Article.objects.select_related("outlet", "summary"), pk=pk)
     report = article_report(article)
     only_disagreements = request.GET.get("show") == "disagreements"
     rows = report.disagreements if only_disagreements else report.passages
