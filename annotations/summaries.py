@@ -76,28 +76,24 @@ def refresh(article_ids, codebook_version=None):
 
 @transaction.atomic
 def new_codebook(flag, user=None, rescore=False):
-    """Record the flag set as a new codebook version after a change to `flag`, and move every summary
-    on the version before onto it: rescored where a submitted review used the flag (rescore=True:
-    its category changed), relabelled elsewhere, since nothing else scores differently. The version's
-    audit trail records the rescore. Returns the version, or None when the flag set is unchanged.
+    """Record the flag set as a new codebook version after a change to `flag` (by `user`), and score
+    every summary with it: rescored where a submitted review used the flag (rescore=True: its category
+    changed), relabelled elsewhere, since nothing else can score differently. The version's audit
+    trail records the rescore. Returns the current version.
     """
     before = CodebookVersion.objects.current()
     version = CodebookVersion.objects.record(user, _change(flag, before))
-    if version.number == before.number:
-        return None
     rescored = []
-    if rescore:
+    if rescore:  # even when the snapshot already held this category (a change made by update())
         rescored = list(
-            ArticleSummary.objects.filter(codebook_version=before.number,
-                                          article__reviews__annotations__flag=flag,
-                                          article__reviews__status=Review.Status.SUBMITTED)
-            .values_list("article_id", flat=True).distinct()
+            Annotation.objects.submitted().filter(flag=flag).values_list("review__article_id", flat=True).distinct()
         )
         refresh(rescored, version.number)
-    ArticleSummary.objects.filter(codebook_version=before.number).update(codebook_version=version.number)
-    version.rescored_articles = len(rescored)
-    version._change_reason = f"Rescored {len(rescored)} articles from version {before.number}"
-    version.save(update_fields=["rescored_articles"])
+    if version.number != before.number:
+        ArticleSummary.objects.filter(codebook_version=before.number).update(codebook_version=version.number)
+        version.rescored_articles = len(rescored)
+        version._change_reason = f"Rescored {len(rescored)} articles from version {before.number}"
+        version.save(update_fields=["rescored_articles"])
     return version
 
 
