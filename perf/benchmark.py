@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 import django
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
@@ -35,6 +35,7 @@ from dossier.models import Article, Author, Outlet, Passage
 from dossier.roles import Role
 from dossier.tables import BoundedPaginator
 
+from annotations import summaries
 from annotations.models import Annotation, ArticleSummary, Export, Flag, Review
 
 from . import corpus
@@ -115,6 +116,7 @@ class Benchmark:
             try:
                 self.pages()
                 self.toggles()
+                self.refreshes()
                 self.export()
                 self.imports()
             finally:
@@ -168,6 +170,28 @@ class Benchmark:
         samples = self._timed(lambda path, data: self._post(client, path, data), toggle)
         self._record(Result("Flag toggle (on, then off; the first on an article starts the review)",
                             f"POST {path}", samples, count, Bar(None, 20)))
+
+    def refreshes(self):
+        """A submit's summary refresh, bootstrap included, on the articles with the most submitted reviews."""
+        most = list(
+            ArticleSummary.objects.reviewed().order_by("-reviewers", "article_id")
+            .values_list("article_id", "reviewers")[: self.requests]
+        )
+        ids = [article_id for article_id, _ in most]
+        passages = Passage.objects.filter(article_id__in=ids).count() / len(ids)
+        reviewers = statistics.mean(count for _, count in most)
+
+        def refresh(article_id):
+            with transaction.atomic():  # as inside a submit's transaction; it rewrites the same values
+                summaries.refresh([article_id])
+
+        refresh(ids[0])  # warm
+        with CaptureQueriesContext(connection) as queries:
+            refresh(ids[0])
+        count = len(queries)
+        samples = self._timed(refresh, lambda i: (ids[i % len(ids)],))
+        self._record(Result(f"Summary refresh ({passages:.0f} passages, {reviewers:.1f} submitted reviews on average; "
+                            "bootstrap included)", "summaries.refresh", samples, count, Bar(None, 20)))
 
     def _timed(self, send, request):
         """Seconds each of the requests took: send(*request(i)), the request built before the clock starts."""

@@ -18,7 +18,8 @@ from perf import benchmark
 
 pytestmark = pytest.mark.django_db
 
-NAMES = ["first page", "the deepest", "Article summary", "workspace", "Outlet page", "Flag toggle", "CSV export",
+NAMES = ["first page", "the deepest", "Article summary", "workspace", "Outlet page", "Flag toggle", "Summary refresh",
+         "CSV export",
          "plain-text articles", "JSONL"]
 
 
