@@ -4,4 +4,7 @@ from .log import Export
 from .reviews import Annotation, Review, ReviewClosed
 from .scores import ArticleSummary, ScoredArticle
 
-__all__ = ["HEX_COLOUR", "CodebookVersion", "Annotation", "ArticleSummary", "Export", "Flag", "Review", "ReviewClosed", "ScoredArticle"]
+__all__ = [
+    "HEX_COLOUR", "Annotation", "ArticleSummary", "CodebookVersion", "Export", "Flag", "Review", "ReviewClosed",
+    "ScoredArticle",
+]

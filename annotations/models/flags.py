@@ -119,5 +119,7 @@ class CodebookVersion(models.Model):
         """The flag set as a version stores it: one query."""
         return [
             {"id": pk, "name": name, "category": category, "active": active}
-            for pk, name, category, active in Flag.objects.order_by("pk").values_list("pk", "name", "category", "active")
+            for pk, name, category, active in Flag.objects.order_by("pk").values_list(
+                "pk", "name", "category", "active"
+            )
         ]

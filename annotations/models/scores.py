@@ -9,9 +9,10 @@ from annotations import scoring
 
 from .reviews import Review
 
-
 # The stored scores the articles table sorts by, each walking its own (score, article) index.
-SORTED_SCORES = ("sourced_fact_share", "unsourced_share", "opinion_share", "agreement", "fact_coverage", "alpha_reliable")
+SORTED_SCORES = (
+    "sourced_fact_share", "unsourced_share", "opinion_share", "agreement", "fact_coverage", "alpha_reliable",
+)
 
 
 class ArticleSummaryQuerySet(models.QuerySet):
@@ -46,7 +47,7 @@ class ArticleSummary(models.Model):
         default=0, help_text="All the characters while no review is submitted, else none."
     )
     sourced_fact_share = models.FloatField(null=True, help_text="Sourced / (sourced + unsourced); empty when neither.")
-    sourced_fact_share_ci_low = models.FloatField(null=True, help_text="The headline's 95% bootstrap interval, low end.")
+    sourced_fact_share_ci_low = models.FloatField(null=True, help_text="The headline's 95% interval, low end.")
     sourced_fact_share_ci_high = models.FloatField(null=True, help_text="The headline's 95% interval, high end.")
     sourced_fact_share_low = models.FloatField(
         null=True, help_text="The headline with every disputed passage that anyone called unsourced as unsourced."

@@ -30,6 +30,7 @@ from .uncertainty import RELIABLE, RESAMPLES, Intervals, pooled_alpha_interval, 
 __all__ = [
     "DISPUTED", "FEW_FACTS", "FLAG_CATEGORIES", "LABELS", "METHOD_VERSION", "MIN_UNITS", "NEUTRAL", "NOT_REVIEWED",
     "OPINION", "PRECEDENCE", "RELIABLE", "RESAMPLES", "SHARE_CATEGORIES", "SOURCED", "TOO_FEW", "UNDEFINED",
-    "UNSOURCED", "Alpha", "BarSegment", "Intervals", "Score", "Shares", "Totals", "Units", "alpha_of_totals", "consensus",
-    "nominal_alpha", "pooled_alpha_interval", "pooled_share_interval", "reliable", "reviewer_category", "score",
+    "UNSOURCED", "Alpha", "BarSegment", "Intervals", "Score", "Shares", "Totals", "Units", "alpha_of_totals",
+    "consensus", "nominal_alpha", "pooled_alpha_interval", "pooled_share_interval", "reliable", "reviewer_category",
+    "score",
 ]

@@ -88,9 +88,8 @@ def test_a_submit_stores_alpha_with_its_interval_seeded_by_the_article_id(review
     assert summary.bootstrap_seed == article.pk
     assert summary.agreement is not None and summary.agreement_ci_low <= summary.agreement_ci_high
     assert summary.alpha_reliable == (summary.agreement_ci_low >= 0.667)
-    assert summary.fact_coverage == pytest.approx(
-        sum(p.end - p.start for p in list(article.passages.all())[:5]) / sum(p.end - p.start for p in article.passages.all())
-    )
+    lengths = [passage.end - passage.start for passage in article.passages.all()]
+    assert summary.fact_coverage == pytest.approx(sum(lengths[:5]) / sum(lengths))
     assert stored(article) == fresh(article)
 
 
