@@ -130,7 +130,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='articlesummary',
             name='sourced_fact_share_ci_low',
-            field=models.FloatField(help_text="The headline's 95% bootstrap interval, low end.", null=True),
+            field=models.FloatField(help_text="The headline's 95% interval, low end.", null=True),
         ),
         migrations.AddField(
             model_name='articlesummary',
