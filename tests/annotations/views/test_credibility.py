@@ -322,31 +322,68 @@ def test_outlet_page_reproduces_the_methodologys_worked_outlet(client, editor, r
     assert '<span class="headline-figure">84.0%</span>' in content and "Opinion <strong>10.0%</strong>" in content
 
 
-def test_outlets_are_ranked_by_sourced_fact_share_weighted_by_text(client, editor, reviewer, scored):
+def test_outlets_are_ranked_from_five_reviewed_articles_and_the_others_listed_apart(client, editor, reviewer, scored):
     another = make_article(title="Also good", body="Opinion only here.", outlet="Good Times")
     make_review(another, reviewer, {0: "o"})
     client.force_login(editor)
-    table = client.get(reverse("annotations:outlets")).context["table"]
+    response = client.get(reverse("annotations:outlets"))
+    ranked = [row.record.name for row in response.context["table"].page.object_list]
+    apart = [(row.record.name, row.record.reviewed_count) for row in response.context["too_few"].page.object_list]
+    assert ranked == [] and apart == [("Good Times", 2), ("Bad Times", 1)]
+    assert "Too few reviewed" in response.content.decode()
+    for n in range(3):
+        make_review(make_article(title=f"More {n}", body=f"Sourced claim {n}.", outlet="Good Times"), reviewer,
+                    {0: "q"})
+    response = client.get(reverse("annotations:outlets"))
     rows = [
-        (row.record.name, row.record.reviewed_count, row.record.sourced_fact_share) for row in table.page.object_list
+        (row.record.name, row.record.reviewed_count, row.record.sourced_fact_share)
+        for row in response.context["table"].page.object_list
     ]
-    assert rows == [("Good Times", 2, 1.0), ("Bad Times", 1, 0.0)]
+    assert rows == [("Good Times", 5, 1.0)]
+    assert [row.record.name for row in response.context["too_few"].page.object_list] == ["Bad Times"]
+
+
+def test_an_outlets_shares_add_up_characters_over_its_reviewed_articles(client, editor, reviewer, scored):
+    another = make_article(title="Also good", body="Opinion only here.", outlet="Good Times")
+    make_review(another, reviewer, {0: "o"})
+    client.force_login(editor)
     content = client.get(reverse("annotations:outlet", args=[another.outlet_id])).content.decode()
     # Opinion: 10 of 35 characters in one article plus 18 of 18 in the other = 28 of 53.
     assert "Opinion <strong>52.8%</strong>" in content
-    assert "2 of 2 reviewed" in content
+    assert "2 of 2 reviewed" in content and "too few reviewed to rank" in content
+
+
+def test_an_outlets_pooled_sourcing_alpha_and_intervals_resample_its_articles(client, editor, reviewer, other_reviewer):
+    from dossier.models import Outlet
+
+    from annotations.aggregates import pooled_sourcing_alpha, with_credibility
+
+    # The methodology's pooled example: six sourcing passages in each of two articles.
+    for number, (first, second) in enumerate((("qqvvqq", "qqvvvq"), ("qvvqvq", "qvvqvq"))):
+        article = make_article(body=sentences(*[30 + number] * 6), outlet="Pooled")
+        make_review(article, reviewer, dict(enumerate(first)))
+        make_review(article, other_reviewer, dict(enumerate(second)))
+    outlet = with_credibility(Outlet.objects.filter(name="Pooled")).get()
+    assert outlet.sourcing_units == 12
+    assert pooled_sourcing_alpha(outlet).value == pytest.approx(240 / 286)
+    client.force_login(editor)
+    response = client.get(reverse("annotations:outlet", args=[outlet.pk]))
+    low, high = response.context["uncertainty"].sourced_fact_share
+    assert low <= outlet.sourced_fact_share <= high
+    assert "α sourcing, pooled</dt><dd>0.84" in response.content.decode()
 
 
 def test_ranking_pages_cost_the_same_queries_for_any_number_of_rows(client, editor, django_assert_num_queries):
     client.force_login(editor)
     make_article(outlet="Only one", authors=["Only author"])
     for name in ("outlets", "authors"):
-        with django_assert_num_queries(5):  # session, user, roles, count, page
+        # session, user, roles; the ranked table's count (nothing reviewed: no page); the others' count and page
+        with django_assert_num_queries(6):
             client.get(reverse(f"annotations:{name}"))
     for n in range(20):
         make_article(body=f"Text {n}.", outlet=f"Outlet {n}", authors=[f"Author {n}"])
     for name in ("outlets", "authors"):
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(6):
             client.get(reverse(f"annotations:{name}"))
 
 
@@ -380,9 +417,9 @@ def test_profile_pages_cost_the_same_queries_for_any_number_of_articles(
         return len(queries)
 
     client.force_login(editor)
-    # session, user, roles, outlet, its scores, distribution, flags, count, the page's ids, its rows,
-    # authors prefetch
-    assert count_for(1) == count_for(30) == 11
+    # session, user, roles, outlet, its scores, its articles' figures for the intervals, distribution, flags,
+    # count, the page's ids, its rows, authors prefetch
+    assert count_for(1) == count_for(30) == 12
 
 
 # --- Scale: bounded pages, index-served score sorts ----------------------------------------------
