@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 from dossier.models import Article, Passage
 
 from . import summaries
-from .models import Annotation, Flag, Review
+from .models import Annotation, CodebookVersion, Flag, Review
 
 
 def _deleting(origin, model):
@@ -57,7 +57,9 @@ def remember_flag_coding(sender, instance, **kwargs):
 
 
 @receiver(post_save, sender=Flag)
-def flag_saved(sender, instance, created, **kwargs):
+def flag_saved(sender, instance, created, raw=False, **kwargs):
+    if raw and not CodebookVersion.objects.exists():
+        return  # a whole database being loaded (its versions come with it), not a change to the flag set
     before = getattr(instance, "_coding_before", None)
     if not created and before == (instance.category, instance.active):
         return  # a name, guideline, colour or order: the codebook is unchanged
