@@ -461,7 +461,8 @@ def test_a_count_within_the_bound_is_exact(client, editor, scored):
     assert "3 articles" in response.content.decode()
 
 
-@pytest.mark.parametrize("sort", ["-sourced_fact_share", "sourced_fact_share", "-agreement", "opinion_share"])
+@pytest.mark.parametrize("sort", ["-sourced_fact_share", "sourced_fact_share", "-agreement", "opinion_share",
+                                  "-fact_coverage", "alpha_reliable"])
 def test_score_sorts_break_ties_on_the_article_with_or_without_a_status_filter(client, editor, reviewer, sort):
     # Equal scores everywhere: the order is then the articles' ids, in the sort's direction.
     articles = [make_article(title=f"Tie {n}", body=f"Claim {n}. Claim {n}.") for n in range(5)]
@@ -480,6 +481,9 @@ def test_score_sorts_break_ties_on_the_article_with_or_without_a_status_filter(c
     "status=reviewed&sort=sourced_fact_share",
     "sourced_fact_share_min=10&sort=-sourced_fact_share",
     "unsourced_share_max=90&sort=agreement",
+    "status=reviewed&sort=-fact_coverage",
+    "fact_coverage_min=10&sort=fact_coverage",
+    "alpha_reliable=no&sort=-alpha_reliable",
 ])
 def test_a_filtered_score_sort_walks_the_summary_index_and_sorts_nothing(editor, reviewer, query):
     from annotations import columns
@@ -518,3 +522,51 @@ def test_the_outlet_filter_matches_part_of_a_name_in_latin_or_arabic_script(clie
     client.force_login(editor)
     assert titles(client.get(LIST, {"outlet": "gazete"})) == ["Istanbul"]
     assert titles(client.get(LIST, {"outlet": "اعتماد"})) == ["Tehran"]
+
+
+def test_fact_coverage_and_alpha_reliable_are_columns_filters_and_sorts(client, editor, reviewer, other_reviewer):
+    # Twelve sentences: reviewers agree on ten claims of fact and differ on two, so alpha has an interval.
+    body = " ".join(f"Claim number {n} stands." for n in range(12))
+    agreed = make_article(title="Agreed", body=body)
+    make_review(agreed, reviewer, {n: "q" if n % 2 else "u" for n in range(10)} | {10: "o"})
+    make_review(agreed, other_reviewer, {n: "q" if n % 2 else "u" for n in range(10)} | {11: "o"})
+    few = make_article(title="Few claims", body="Opinion here. More opinion. A sourced claim.")
+    make_review(few, reviewer, {0: "o", 1: "o", 2: "q"})
+    client.force_login(editor)
+    from annotations.models import ArticleSummary
+
+    summary = ArticleSummary.objects.get(article=agreed)
+    assert summary.agreement is not None and summary.alpha_reliable is not None
+    verdict = "yes" if summary.alpha_reliable else "no"
+    assert titles(client.get(LIST, {"sort": "-fact_coverage"})) == ["Agreed", "Few claims"]
+    assert titles(client.get(LIST, {"fact_coverage_max": 50})) == ["Few claims"]
+    assert titles(client.get(LIST, {"alpha_reliable": verdict})) == ["Agreed"]
+    assert titles(client.get(LIST, {"alpha_reliable": "too_few"})) == ["Few claims"]
+    content = client.get(LIST).content.decode()
+    assert "Fact coverage" in content and "α reliable" in content
+    assert f'<td class="number">{verdict}</td>' in content
+    assert "Select a valid choice" in client.get(LIST, {"alpha_reliable": "maybe"}).content.decode()
+
+
+def test_summary_shows_interval_bounds_coverage_alphas_versions_and_minority_flags(client, editor, scored):
+    from annotations.models import CodebookVersion
+
+    good, _, _ = scored
+    client.force_login(editor)
+    content = client.get(reverse("annotations:summary", args=[good.pk])).content.decode()
+    assert "How far the numbers can be trusted" in content
+    assert f"scoring method version 2 · codebook version {CodebookVersion.objects.current().number}" in content
+    assert "Flagged unsourced by a minority" in content
+    minority = content.split("Flagged unsourced by a minority", 1)[1]
+    assert good.passages.all()[1].text in minority.split("</section>", 1)[0]
+    assert "too few" in content  # three sentences: no alpha
+    report = client.get(reverse("annotations:report", args=[good.pk])).content.decode()
+    assert "How far the numbers can be trusted" in report and "scoring method version 2" in report
+
+
+def test_a_headline_resting_on_few_claims_of_fact_is_marked(client, editor, reviewer):
+    article = make_article(body=" ".join(f"Opinion number {n} here." for n in range(11)) + " A sourced claim.")
+    make_review(article, reviewer, {n: "o" for n in range(11)} | {11: "q"})
+    client.force_login(editor)
+    content = client.get(reverse("annotations:summary", args=[article.pk])).content.decode()
+    assert "few claims of fact" in content
