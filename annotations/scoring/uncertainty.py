@@ -33,9 +33,11 @@ def weights(units, seed, resamples=RESAMPLES):
     The same seed gives the same resamples on any machine (numpy's PCG64 Generator).
     """
     rng = np.random.default_rng(seed)
-    drawn = rng.integers(0, units, size=(resamples, units)) if units else np.zeros((resamples, 0), dtype=np.int64)
-    rows = np.repeat(np.arange(resamples) * units, units)
-    return np.bincount(rows + drawn.ravel(), minlength=resamples * units).reshape(resamples, units).astype(float)
+    if not units:
+        return np.zeros((resamples, 0))
+    drawn = rng.integers(0, units, size=(resamples, units))
+    drawn += (np.arange(resamples) * units)[:, None]  # each resample's draws counted in a row of its own
+    return np.bincount(drawn.ravel(), minlength=resamples * units).reshape(resamples, units).astype(float)
 
 
 def interval(values):
