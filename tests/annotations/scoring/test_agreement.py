@@ -36,6 +36,20 @@ def test_alpha_matches_krippendorffs_nominal_example_with_missing_values():
     assert round(nominal_alpha(units), 3) == 0.743
 
 
+def test_the_matrix_alpha_reproduces_krippendorffs_published_examples_too():
+    # The same two examples as counts per unit (units x values 1-5); units of one value drop out.
+    binary = columns([0, 1, 0, 0, 0, 0, 0, 0, 1, 0], [1, 1, 1, 0, 0, 1, 0, 0, 0, 0])
+    assert round(Units([[unit.count(v) for v in (0, 1)] for unit in binary], 2).alpha().value, 3) == 0.095
+    nominal = columns(
+        [1, 2, 3, 3, 2, 1, 4, 1, 2, _, _, _],
+        [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, _, 3],
+        [_, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, _],
+        [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, _],
+    )
+    units = Units([[unit.count(v) for v in range(1, 6)] for unit in nominal], 4)
+    assert units.units == 11 and round(units.alpha().value, 3) == 0.743
+
+
 def test_perfect_agreement_with_variation_is_one():
     assert nominal_alpha([["a", "a"], ["b", "b", "b"], ["c", "c"]]) == 1.0
 
