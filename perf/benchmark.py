@@ -99,7 +99,10 @@ class Benchmark:
         self.requests, self.runs, self.say = requests, runs, progress
         self.results = []
 
-    def run(self):
+    # What run() measures, in order; `only` picks some of them.
+    PARTS = ("pages", "toggles", "refreshes", "export", "imports")
+
+    def run(self, only=None):
         imported = _not_generated()
         if imported.exists():
             raise ValueError(f"This database holds {imported.count()} articles that generate_corpus did not make: "
@@ -114,11 +117,9 @@ class Benchmark:
         self.sample = [reviewed[(i * step) % len(reviewed)] for i in range(self.requests)]
         with override_settings(DEBUG=False):
             try:
-                self.pages()
-                self.toggles()
-                self.refreshes()
-                self.export()
-                self.imports()
+                for part in self.PARTS:
+                    if only is None or part in only:
+                        getattr(self, part)()
             finally:
                 self.clean_up()
         return self.results
