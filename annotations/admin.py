@@ -5,7 +5,7 @@ from django.http import Http404
 from dossier.admin import AuditedAdmin, BoundedAdmin, ReadOnly
 
 from .access import can_see_every_review
-from .models import Annotation, Export, Flag, Review
+from .models import Annotation, CodebookVersion, Export, Flag, Review
 
 
 @admin.register(Flag)
@@ -14,6 +14,16 @@ class FlagAdmin(AuditedAdmin):
     list_editable = ["order", "active"]
     list_filter = ["category", "active"]
     search_fields = ["name", "guideline"]
+
+
+@admin.register(CodebookVersion)
+class CodebookVersionAdmin(ReadOnly, AuditedAdmin):
+    """The codebook's versions, read only: each is made by a change to the flag set, never by hand."""
+
+    list_display = ["number", "created_at", "created_by", "reason", "rescored_articles"]
+    list_select_related = ["created_by"]
+    readonly_fields = ["number", "created_at", "created_by", "reason", "rescored_articles", "flags"]
+    fields = readonly_fields
 
 
 class AnnotationInline(ReadOnly, admin.TabularInline):

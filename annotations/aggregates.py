@@ -1,4 +1,5 @@
 """Outlets and authors scored from their reviewed articles' stored summaries, weighted by text length."""
+import math
 from dataclasses import dataclass
 
 from django.db.models import Case, Count, F, FloatField, Q, Sum, When
@@ -8,6 +9,9 @@ from . import scoring
 from .models import Annotation, ArticleSummary
 
 BANDS = 10
+# Outlets and authors with fewer reviewed articles are listed apart ("too few reviewed"), not ranked.
+MIN_RANKED = 5
+SOURCING = ("sourcing_units", "sourcing_sourced", "sourcing_unsourced", "sourcing_disagreement")
 
 
 def with_credibility(queryset):
@@ -19,9 +23,12 @@ def with_credibility(queryset):
         f"{category}_chars": Coalesce(Sum(f"articles__summary__{category}_chars", filter=reviewed), 0)
         for category in scoring.SHARE_CATEGORIES
     }
+    # What the pooled sourcing alpha needs (pooled_sourcing_alpha()).
+    sourcing = {name: Coalesce(Sum(f"articles__summary__{name}", filter=reviewed), 0, output_field=FloatField()
+                               if name == "sourcing_disagreement" else None) for name in SOURCING}
     total = sum((F(name) for name in chars), start=0)
     return queryset.annotate(
-        article_count=Count("articles"), reviewed_count=Count("articles", filter=reviewed), **chars
+        article_count=Count("articles"), reviewed_count=Count("articles", filter=reviewed), **chars, **sourcing
     ).annotate(
         sourced_fact_share=_ratio(F("sourced_chars"), F("sourced_chars") + F("unsourced_chars")),
         unsourced_share=_ratio(F("unsourced_chars"), total),
@@ -31,6 +38,52 @@ def with_credibility(queryset):
 
 def _ratio(part, whole):
     return Case(When(Q(reviewed_count__gt=0), then=Cast(part, FloatField()) / NullIf(whole, 0)), default=None)
+
+
+def ranked(queryset):
+    """Outlets or authors annotated by with_credibility() with enough reviewed articles to rank."""
+    return queryset.filter(reviewed_count__gte=MIN_RANKED)
+
+
+def too_few_reviewed(queryset):
+    """The rest, listed apart: most reviewed first."""
+    return queryset.filter(reviewed_count__lt=MIN_RANKED).order_by("-reviewed_count", "name", "pk")
+
+
+def pooled_sourcing_alpha(annotated):
+    """The sourcing alpha pooled over the passages of an outlet's or author's reviewed articles
+    (annotated by with_credibility()): an Alpha, "too few" under scoring.MIN_UNITS passages.
+    """
+    if annotated.sourcing_units < scoring.MIN_UNITS:
+        return scoring.Alpha(None, scoring.TOO_FEW)
+    value = float(scoring.alpha_of_totals([annotated.sourcing_sourced, annotated.sourcing_unsourced],
+                                          annotated.sourcing_disagreement))
+    return scoring.Alpha(None, scoring.UNDEFINED) if math.isnan(value) else scoring.Alpha(value)
+
+
+@dataclass
+class Uncertainty:
+    """An outlet's or author's intervals, resampling its reviewed articles."""
+
+    sourced_fact_share: tuple | None
+    sourcing_alpha: tuple | None
+
+
+def uncertainty(articles, seed):
+    """The 95% intervals over `articles` (a queryset) reviewed: one query. The seed is the outlet's or
+    author's id. Costs about 5 ms a thousand articles: the resamples are articles x 1,000.
+    """
+    rows = list(
+        ArticleSummary.objects.reviewed().filter(article__in=articles).order_by("article_id")
+        .values_list("sourced_chars", "unsourced_chars", *SOURCING)
+    )
+    if not rows:
+        return Uncertainty(None, None)
+    sourced, unsourced, units, first, second, disagreement = zip(*rows)
+    alpha = None
+    if sum(units) >= scoring.MIN_UNITS:
+        alpha = scoring.pooled_alpha_interval(list(zip(first, second)), disagreement, seed)
+    return Uncertainty(scoring.pooled_share_interval(sourced, unsourced, seed), alpha)
 
 
 def shares_of(annotated):

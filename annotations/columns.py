@@ -81,12 +81,17 @@ CREDIBILITY = (
     _score("sourced_fact_share", "Sourced-fact share"),
     _score("unsourced_share", "Unsourced"),
     _score("opinion_share", "Opinion"),
+    _score("fact_coverage", "Fact coverage"),
     _score("agreement", "Agreement (α)", show=formatting.alpha, export=lambda alpha: round(alpha, 3)),
+    _score("alpha_reliable", "α reliable", show=formatting.reliable, export=formatting.reliable),
     Column("status", "Status", "status", show=_status, export=_status,
            order_by=("reviewers", "reviews_in_progress", "id")),
     Column("summary_url", "Summary URL", "id", exports_summary_url=True, order_by=("id",), on_page=False),
     Column("url", "Source URL", "url", export=lambda url: url or None, order_by=("url", "id"),
            on_page=False),
+    # Which rules and which flag categories computed the row's scores (None: nobody started a review).
+    Column("method_version", "Method version", "method_version", on_page=False),
+    Column("codebook_version", "Codebook version", "codebook_version", on_page=False),
 )
 SORTABLE = {column.name: column for column in CREDIBILITY if column.order_by or column.score}
 

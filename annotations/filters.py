@@ -13,6 +13,7 @@ from dossier.models import Article, Author
 from .models import Annotation, ArticleSummary, Flag, Review, ScoredArticle
 
 NOT_STARTED = ArticleSummary.Status.NOT_STARTED
+RELIABLE_CHOICES = [("yes", "Reliable"), ("no", "Not reliable"), ("too_few", "Too few to tell")]
 
 
 class QueueFilter(ArticleFilter):
@@ -75,6 +76,10 @@ class CredibilityFilter(ArticleFilter):
     sourced_fact_share = PercentRangeFilter(label="Sourced-fact share %", field_name="summary__sourced_fact_share")
     unsourced_share = PercentRangeFilter(label="Unsourced %", field_name="summary__unsourced_share")
     opinion_share = PercentRangeFilter(label="Opinion %", field_name="summary__opinion_share")
+    fact_coverage = PercentRangeFilter(label="Fact coverage %", field_name="summary__fact_coverage")
+    alpha_reliable = django_filters.ChoiceFilter(
+        label="α reliable", empty_label="Any", choices=RELIABLE_CHOICES, method="filter_alpha_reliable"
+    )
     status = django_filters.ChoiceFilter(
         label="Status", empty_label="Any status", choices=ArticleSummary.Status.choices, method="filter_status"
     )
@@ -82,7 +87,7 @@ class CredibilityFilter(ArticleFilter):
     class Meta(ArticleFilter.Meta):
         fields = [
             "q", "outlet", "author", "language", "published", "flag", "sourced_fact_share", "unsourced_share",
-            "opinion_share", "status",
+            "opinion_share", "fact_coverage", "alpha_reliable", "status",
         ]
 
     def filter_author(self, queryset, name, value):
@@ -92,6 +97,12 @@ class CredibilityFilter(ArticleFilter):
 
     def filter_status(self, queryset, name, value):
         return queryset.with_status(value)
+
+    def filter_alpha_reliable(self, queryset, name, value):
+        """On the stored flag: "yes" and "no" where alpha's interval decides, "too_few" where there is none."""
+        if value == "too_few":
+            return queryset.filter(summary__alpha_reliable__isnull=True)
+        return queryset.filter(summary__alpha_reliable=value == "yes")
 
     def filter_flag(self, queryset, name, value):
         """Articles where a submitted review used the flag."""

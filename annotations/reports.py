@@ -2,6 +2,8 @@
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from django.core.exceptions import ObjectDoesNotExist
+
 from . import scoring
 from .models import Annotation, Review
 from .summaries import flags_by_review
@@ -21,7 +23,8 @@ class ArticleReport:
     paragraphs: list  # lists of passages, each with .category, .flags, .cells and .disagreement
     reviews: list  # every review of the article, submitted first
     submitted: list  # the submitted reviews, one column each in the comparison
-    score: scoring.Score
+    score: scoring.Score  # without intervals: those are the stored summary's, computed at its refresh
+    summary: object  # the article's stored ArticleSummary, or None while nobody has started a review
     flag_counts: list  # (flag, annotations in submitted reviews), most used first
 
     @property
@@ -41,9 +44,49 @@ class ArticleReport:
     def disagreements(self):
         return [passage for passage in self.passages if passage.disagreement]
 
+    @property
+    def minority_unsourced(self):
+        """Passages a minority of the reviewers called unsourced, in reading order: for adjudication."""
+        minority = set(self.score.minority_unsourced)
+        return [passage for passage in self.passages if passage.pk in minority]
+
+    @property
+    def method_version(self):
+        return self.summary.method_version if self.summary else scoring.METHOD_VERSION
+
+    @property
+    def codebook_version(self):
+        return self.summary.codebook_version if self.summary else None
+
+    def interval(self, name):
+        """A stored 95% interval, (low, high) or None: "sourced_fact_share_ci", "agreement_ci", ..."""
+        return self.summary.interval(name) if self.summary else None
+
+    @property
+    def share_interval(self):
+        return self.interval("sourced_fact_share_ci")
+
+    @property
+    def alpha_interval(self):
+        return self.interval("agreement_ci")
+
+    @property
+    def alpha_fact_interval(self):
+        return self.interval("alpha_fact_ci")
+
+    @property
+    def alpha_sourcing_interval(self):
+        return self.interval("alpha_sourcing_ci")
+
+    @property
+    def alpha_reliable(self):
+        return self.summary.alpha_reliable if self.summary else None
+
 
 def article_report(article):
-    """Score the article from its submitted reviews and lay the result out by passage: three queries."""
+    """Score the article from its submitted reviews and lay the result out by passage: three queries, and
+    one for the stored summary unless the article was read with select_related("summary").
+    """
     paragraphs = article.paragraphs()
     reviews = sorted(
         # The reviewer's name, not their password hash or email.
@@ -79,11 +122,16 @@ def article_report(article):
             Cell(score.by_review[review.pk][passage.pk], flags[passage.pk][review.pk]) for review in submitted
         ]
     counts = Counter(annotation.flag for annotation in annotations)
+    try:
+        summary = article.summary
+    except ObjectDoesNotExist:
+        summary = None
     return ArticleReport(
         article=article,
         paragraphs=paragraphs,
         reviews=reviews,
         submitted=submitted,
         score=score,
+        summary=summary,
         flag_counts=sorted(counts.items(), key=lambda item: (-item[1], item[0].order, item[0].name)),
     )

@@ -4,11 +4,12 @@ in the same transaction.
 from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
+from simple_history.models import HistoricalRecords
 
 from dossier.models import Article, Passage
 
 from . import summaries
-from .models import Annotation, Flag, Review
+from .models import Annotation, CodebookVersion, Flag, Review
 
 
 def _deleting(origin, model):
@@ -17,9 +18,13 @@ def _deleting(origin, model):
 
 
 @receiver(post_save, sender=Review)
-def review_saved(sender, instance, **kwargs):
-    # Starting a review changes the article's status; submitting it changes every score.
-    summaries.refresh([instance.article_id])
+def review_saved(sender, instance, created=False, raw=False, **kwargs):
+    # Starting a review changes only the count of reviews in progress (and so the status); submitting
+    # it changes every score.
+    if created and not raw and not instance.is_submitted:
+        summaries.review_started(instance.article_id)
+    else:
+        summaries.refresh([instance.article_id])
 
 
 @receiver(post_delete, sender=Review)
@@ -48,20 +53,34 @@ def annotation_changed(sender, instance, origin=None, **kwargs):
 
 # Raw saves too: `loaddata flags` can put a default category back.
 @receiver(pre_save, sender=Flag)
-def remember_flag_category(sender, instance, **kwargs):
-    instance._category_before = (
+def remember_flag_coding(sender, instance, **kwargs):
+    instance._coding_before = (
         None if instance.pk is None
-        else Flag.objects.filter(pk=instance.pk).values_list("category", flat=True).first()
+        else Flag.objects.filter(pk=instance.pk).values_list("category", "active").first()
     )
 
 
 @receiver(post_save, sender=Flag)
-def flag_saved(sender, instance, created, **kwargs):
-    before = getattr(instance, "_category_before", None)
-    if created or before is None or before == instance.category:
-        return
-    summaries.refresh(
-        Annotation.objects.submitted().filter(flag=instance)
-        .values_list("review__article_id", flat=True)
-        .distinct()
-    )
+def flag_saved(sender, instance, created, raw=False, **kwargs):
+    if raw and not CodebookVersion.objects.exists():
+        return  # a whole database being loaded (its versions come with it), not a change to the flag set
+    before = getattr(instance, "_coding_before", None)
+    if not created and before == (instance.category, instance.active):
+        return  # a name, guideline, colour or order: the codebook is unchanged
+    category_changed = before is not None and before[0] != instance.category
+    summaries.new_codebook(instance, _acting_user(), rescore=category_changed)
+
+
+@receiver(post_delete, sender=Flag)
+def flag_deleted(sender, instance, **kwargs):
+    # Only a flag no annotation uses can be deleted (PROTECT): no score moves, but the codebook does.
+    summaries.new_codebook(instance, _acting_user())
+
+
+def _acting_user():
+    """The signed-in user whose request changed the flag set, as django-simple-history finds them for the
+    flag's own audit record (its HistoryRequestMiddleware); None outside a request.
+    """
+    request = getattr(HistoricalRecords.context, "request", None)
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None

@@ -7,7 +7,7 @@ from django.utils.text import capfirst
 from dossier.models import Article
 from dossier.tables import ArticleColumns, BoundedPaginator, BoundedTable
 
-from . import columns, formatting
+from . import aggregates, columns, formatting
 from .models import ArticleSummary, Review
 from .models.scores import directed
 
@@ -133,12 +133,19 @@ class RankingTable(BoundedTable):
     sourced_fact_share = ScoreColumn("Sourced-fact share")
     unsourced_share = ScoreColumn("Unsourced")
     opinion_share = ScoreColumn("Opinion")
+    sourcing_alpha = tables.Column(verbose_name="α sourcing (pooled)", empty_values=(), orderable=False,
+                                   attrs=NUMBER)
 
     class Meta:
-        fields = ["name", "article_count", "reviewed_count", "sourced_fact_share", "unsourced_share", "opinion_share"]
+        fields = ["name", "article_count", "reviewed_count", "sourced_fact_share", "unsourced_share", "opinion_share",
+                  "sourcing_alpha"]
         order_by = "-sourced_fact_share"
         attrs = {"class": "table"}
 
     @property
     def label(self):
         return capfirst(self.data.model._meta.verbose_name_plural)
+
+    def render_sourcing_alpha(self, record):
+        alpha = aggregates.pooled_sourcing_alpha(record)
+        return formatting.alpha(alpha.value) if alpha.value is not None else alpha.missing

@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 import django
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
@@ -35,6 +35,7 @@ from dossier.models import Article, Author, Outlet, Passage
 from dossier.roles import Role
 from dossier.tables import BoundedPaginator
 
+from annotations import summaries
 from annotations.models import Annotation, ArticleSummary, Export, Flag, Review
 
 from . import corpus
@@ -98,7 +99,10 @@ class Benchmark:
         self.requests, self.runs, self.say = requests, runs, progress
         self.results = []
 
-    def run(self):
+    # What run() measures, in order; `only` picks some of them.
+    PARTS = ("pages", "toggles", "refreshes", "export", "imports")
+
+    def run(self, only=None):
         imported = _not_generated()
         if imported.exists():
             raise ValueError(f"This database holds {imported.count()} articles that generate_corpus did not make: "
@@ -113,10 +117,9 @@ class Benchmark:
         self.sample = [reviewed[(i * step) % len(reviewed)] for i in range(self.requests)]
         with override_settings(DEBUG=False):
             try:
-                self.pages()
-                self.toggles()
-                self.export()
-                self.imports()
+                for part in self.PARTS:
+                    if only is None or part in only:
+                        getattr(self, part)()
             finally:
                 self.clean_up()
         return self.results
@@ -168,6 +171,36 @@ class Benchmark:
         samples = self._timed(lambda path, data: self._post(client, path, data), toggle)
         self._record(Result("Flag toggle (on, then off; the first on an article starts the review)",
                             f"POST {path}", samples, count, Bar(None, 20)))
+
+    def refreshes(self):
+        """A submit's summary refresh, bootstrap included, on the articles with the most submitted reviews."""
+        most = list(
+            ArticleSummary.objects.reviewed().order_by("-reviewers", "article_id")
+            .values_list("article_id", "reviewers")[: self.requests]
+        )
+        ids = [article_id for article_id, _ in most]
+        passages = Passage.objects.filter(article_id__in=ids).count() / len(ids)
+        reviewers = statistics.mean(count for _, count in most)
+
+        def refresh(article_id):
+            with transaction.atomic():  # as inside a submit's transaction; it rewrites the same values
+                summaries.refresh([article_id])
+
+        refresh(ids[0])  # warm
+        with CaptureQueriesContext(connection) as queries:
+            refresh(ids[0])
+        count = len(queries)
+        samples, cpu = [], []
+        for i in range(self.requests):
+            began, began_cpu = time.perf_counter(), time.process_time()
+            refresh(ids[i % len(ids)])
+            samples.append(time.perf_counter() - began)
+            cpu.append(time.process_time() - began_cpu)
+        # CPU time as well: on a shared machine it shows the refresh's own cost where wall time shows the queue.
+        cpu_ms = Result("", "", cpu)
+        self._record(Result(f"Summary refresh ({passages:.0f} passages, {reviewers:.1f} submitted reviews on average; "
+                            "bootstrap included)", "summaries.refresh", samples, count, Bar(None, 20),
+                            detail=f"CPU time p50 {cpu_ms.p50:.1f} ms, p95 {cpu_ms.p95:.1f} ms"))
 
     def _timed(self, send, request):
         """Seconds each of the requests took: send(*request(i)), the request built before the clock starts."""

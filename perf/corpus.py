@@ -23,7 +23,7 @@ from dossier.models import Article, Author, Outlet, Passage
 from dossier.roles import Role
 
 from annotations import scoring
-from annotations.models import Annotation, ArticleSummary, Flag, Review
+from annotations.models import Annotation, ArticleSummary, CodebookVersion, Flag, Review
 
 CHUNK = 1000  # articles written per transaction
 GENERATED = "generate_corpus --seed "  # how a generated article's source_name begins
@@ -245,6 +245,7 @@ class Cast:
     outlet_cumulative: list
     reviewers: list  # (user, skill): skill scales how often the reviewer strays from the truth
     flags: dict  # category -> [Flag]
+    codebook_version: int  # the number the summaries record
 
 
 @dataclass
@@ -342,6 +343,7 @@ def build_cast(articles, reviewers, seed):
         outlet_cumulative=list(accumulate(weights)),
         reviewers=_reviewers(reviewers, seed),
         flags=_flags_by_category(),
+        codebook_version=CodebookVersion.objects.current().number,
     )
 
 
@@ -481,9 +483,9 @@ def _generate_article(chunk, index, seed, cast, ids):
                         cast.flags, finished)
         if is_submitted:
             scored[review_id] = flags
-    score = scoring.score(lengths, scored)
     if chosen:
-        chunk.summaries.append(ArticleSummary.of(article_id, score, in_progress))
+        score = scoring.score(lengths, scored, seed=article_id)
+        chunk.summaries.append(ArticleSummary.of(article_id, score, in_progress, cast.codebook_version))
 
 
 def _review(rng, chunk, review_id, passages, truths, straying, flags_by_category, when):

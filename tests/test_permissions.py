@@ -708,8 +708,10 @@ def test_roles_hold_only_the_model_permissions_their_work_needs():
     views = {"dossier.view_article", "dossier.view_passage", "dossier.view_outlet", "dossier.view_author",
              "annotations.view_flag"}
     assert held("Reviewer") == views
-    assert held("Editor") == views | {"annotations.view_review", "annotations.view_annotation"}
+    assert held("Editor") == views | {"annotations.view_review", "annotations.view_annotation",
+                                      "annotations.view_codebookversion"}
     admin_perms = held("Admin")
-    assert {"dossier.import_article", "annotations.view_review", "annotations.view_export"} <= admin_perms
-    assert not {perm for perm in admin_perms if perm.endswith(("_review", "_annotation", "_export"))
+    assert {"dossier.import_article", "annotations.view_review", "annotations.view_export",
+            "annotations.view_codebookversion"} <= admin_perms
+    assert not {perm for perm in admin_perms if perm.endswith(("_review", "_annotation", "_export", "_codebookversion"))
                 and not perm.split(".")[1].startswith("view_")}

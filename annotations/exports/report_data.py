@@ -4,7 +4,7 @@ from django.urls import reverse
 
 def report_data(report, absolute):
     """An article's report (reports.article_report) as plain data for JSON; `absolute` makes a path a URL."""
-    article = report.article
+    article, score = report.article, report.score
     shares = report.shares
     return {
         "article": {
@@ -19,11 +19,24 @@ def report_data(report, absolute):
             "words": article.word_count,
             "characters": shares.total,
         },
+        "method_version": report.method_version,
+        "codebook_version": report.codebook_version,
         "sourced_fact_share": shares.sourced_fact_share,
-        "shares": {
-            category: {"characters": chars, "share": share} for category, _label, chars, share in shares.rows()
-        },
-        "agreement": report.score.agreement,
+        "sourced_fact_share_ci": _pair(report.share_interval),
+        "sourced_fact_share_bounds": _pair(score.bounds),
+        "fact_coverage": score.fact_coverage,
+        "few_claims_of_fact": score.few_facts,
+        "shares": {category: share for category, _label, _chars, share in shares.rows()},
+        "characters": {category: chars for category, _label, chars, _share in shares.rows()},
+        "alpha": score.agreement.value,
+        "alpha_ci": _pair(report.alpha_interval),
+        "alpha_fact": score.alpha_fact.value,
+        "alpha_fact_ci": _pair(report.alpha_fact_interval),
+        "alpha_sourcing": score.alpha_sourcing.value,
+        "alpha_sourcing_ci": _pair(report.alpha_sourcing_interval),
+        "alpha_reliable": report.alpha_reliable,
+        "agreement": score.agreement.value,  # method version 1's name for alpha, kept for existing readers
+        "minority_unsourced": [passage.pk for passage in report.minority_unsourced],
         "reviewers": [
             {
                 "username": review.reviewer.get_username(),
@@ -61,3 +74,8 @@ def report_data(report, absolute):
             for passage in report.passages
         ],
     }
+
+
+def _pair(interval):
+    """(low, high) as a JSON list; None stays null."""
+    return None if interval is None else list(interval)

@@ -9,6 +9,11 @@ from annotations import scoring
 
 from .reviews import Review
 
+# The stored scores the articles table sorts by, each walking its own (score, article) index.
+SORTED_SCORES = (
+    "sourced_fact_share", "unsourced_share", "opinion_share", "agreement", "fact_coverage", "alpha_reliable",
+)
+
 
 class ArticleSummaryQuerySet(models.QuerySet):
     def reviewed(self):
@@ -27,16 +32,60 @@ class ArticleSummary(models.Model):
         REVIEWED = "reviewed", "Reviewed"
 
     article = models.OneToOneField(Article, on_delete=models.CASCADE, primary_key=True, related_name="summary")
+    method_version = models.PositiveSmallIntegerField(
+        default=scoring.METHOD_VERSION, help_text="The version of docs/methodology.md's rules that computed it."
+    )
+    codebook_version = models.PositiveIntegerField(
+        null=True, help_text="The codebook version (flag categories) that computed it."
+    )
     sourced_chars = models.PositiveIntegerField(default=0, help_text="Characters of text whose consensus is sourced.")
     unsourced_chars = models.PositiveIntegerField(default=0, help_text="Characters whose consensus is unsourced.")
     opinion_chars = models.PositiveIntegerField(default=0, help_text="Characters whose consensus is opinion.")
     neutral_chars = models.PositiveIntegerField(default=0, help_text="Characters whose consensus is neutral.")
     disputed_chars = models.PositiveIntegerField(default=0, help_text="Characters the reviewers disagree on.")
-    not_reviewed_chars = models.PositiveIntegerField(default=0, help_text="Characters no submitted review flagged.")
+    not_reviewed_chars = models.PositiveIntegerField(
+        default=0, help_text="All the characters while no review is submitted, else none."
+    )
     sourced_fact_share = models.FloatField(null=True, help_text="Sourced / (sourced + unsourced); empty when neither.")
+    sourced_fact_share_ci_low = models.FloatField(null=True, help_text="The headline's 95% interval, low end.")
+    sourced_fact_share_ci_high = models.FloatField(null=True, help_text="The headline's 95% interval, high end.")
+    sourced_fact_share_low = models.FloatField(
+        null=True, help_text="The headline with every disputed passage that anyone called unsourced as unsourced."
+    )
+    sourced_fact_share_high = models.FloatField(
+        null=True, help_text="The headline with every disputed passage that anyone called sourced as sourced."
+    )
+    fact_coverage = models.FloatField(
+        null=True, help_text="Characters most reviewers took for a claim of fact / all characters."
+    )
     unsourced_share = models.FloatField(null=True, help_text="Unsourced characters / all characters.")
     opinion_share = models.FloatField(null=True, help_text="Opinion characters / all characters.")
-    agreement = models.FloatField(null=True, help_text="Krippendorff's alpha (nominal); empty when undefined.")
+    agreement = models.FloatField(
+        null=True, help_text="Krippendorff's alpha (nominal, four categories); empty when too few or undefined."
+    )
+    agreement_ci_low = models.FloatField(null=True, help_text="Alpha's 95% bootstrap interval, low end.")
+    agreement_ci_high = models.FloatField(null=True, help_text="Alpha's 95% bootstrap interval, high end.")
+    alpha_reliable = models.BooleanField(
+        null=True, help_text="Alpha's interval starts at 0.667 or more; empty when too few or undefined."
+    )
+    alpha_fact = models.FloatField(null=True, help_text="Alpha of claim of fact against the rest.")
+    alpha_fact_ci_low = models.FloatField(null=True, help_text="Its 95% interval, low end.")
+    alpha_fact_ci_high = models.FloatField(null=True, help_text="Its 95% interval, high end.")
+    alpha_sourcing = models.FloatField(null=True, help_text="Alpha of sourced against unsourced.")
+    alpha_sourcing_ci_low = models.FloatField(null=True, help_text="Its 95% interval, low end.")
+    alpha_sourcing_ci_high = models.FloatField(null=True, help_text="Its 95% interval, high end.")
+    # What the sourcing alpha pools over an outlet's or author's articles (aggregates.py).
+    sourcing_units = models.PositiveIntegerField(
+        default=0, help_text="Passages where at least two reviewers chose sourced or unsourced."
+    )
+    sourcing_sourced = models.PositiveIntegerField(default=0, help_text="Sourced choices in those passages.")
+    sourcing_unsourced = models.PositiveIntegerField(default=0, help_text="Unsourced choices in those passages.")
+    sourcing_disagreement = models.FloatField(
+        default=0, help_text="Their disagreeing pairs, each passage's divided by its choices less one."
+    )
+    bootstrap_seed = models.BigIntegerField(
+        null=True, help_text="The seed of the bootstrap's resamples (the article's id)."
+    )
     reviewers = models.PositiveSmallIntegerField(default=0, help_text="Submitted reviews.")
     reviews_in_progress = models.PositiveSmallIntegerField(default=0, help_text="Reviews started, not submitted.")
 
@@ -44,9 +93,13 @@ class ArticleSummary(models.Model):
 
     # Compared field by field by `recompute_summaries --check`.
     SCORE_FIELDS = [
-        "sourced_chars", "unsourced_chars", "opinion_chars", "neutral_chars", "disputed_chars",
-        "not_reviewed_chars", "sourced_fact_share", "unsourced_share", "opinion_share", "agreement",
-        "reviewers", "reviews_in_progress",
+        "method_version", "codebook_version", "sourced_chars", "unsourced_chars", "opinion_chars", "neutral_chars",
+        "disputed_chars", "not_reviewed_chars", "sourced_fact_share", "sourced_fact_share_ci_low",
+        "sourced_fact_share_ci_high", "sourced_fact_share_low", "sourced_fact_share_high", "fact_coverage",
+        "unsourced_share", "opinion_share", "agreement", "agreement_ci_low", "agreement_ci_high", "alpha_reliable",
+        "alpha_fact", "alpha_fact_ci_low", "alpha_fact_ci_high", "alpha_sourcing", "alpha_sourcing_ci_low",
+        "alpha_sourcing_ci_high", "sourcing_units", "sourcing_sourced", "sourcing_unsourced",
+        "sourcing_disagreement", "bootstrap_seed", "reviewers", "reviews_in_progress",
     ]
 
     class Meta:
@@ -55,23 +108,42 @@ class ArticleSummary(models.Model):
         # (both directions; SQLite walks NULLs last for ascending too), whatever the corpus size.
         indexes = [
             models.Index(fields=[score, "article"], name=f"summary_{score}_idx")
-            for score in ("sourced_fact_share", "unsourced_share", "opinion_share", "agreement")
+            for score in SORTED_SCORES
         ]
 
     def __str__(self):
         return f"Summary of article {self.article_id}"
 
     @classmethod
-    def of(cls, article_id, score, reviews_in_progress):
-        """The summary an article's Score gives (unsaved)."""
-        shares = score.shares
+    def of(cls, article_id, score, reviews_in_progress, codebook_version):
+        """The summary an article's Score (computed with its bootstrap intervals) gives, unsaved."""
+        shares, intervals = score.shares, score.intervals
+        low, high = score.bounds or (None, None)
+        sourcing = score.sourcing_totals
         return cls(
             article_id=article_id,
+            method_version=scoring.METHOD_VERSION,
+            codebook_version=codebook_version,
             **{f"{category}_chars": chars for category, chars in shares.chars.items()},
             sourced_fact_share=shares.sourced_fact_share,
+            **_ends("sourced_fact_share_ci", intervals.sourced_fact_share),
+            sourced_fact_share_low=low,
+            sourced_fact_share_high=high,
+            fact_coverage=score.fact_coverage,
             unsourced_share=shares.share(scoring.UNSOURCED),
             opinion_share=shares.share(scoring.OPINION),
-            agreement=score.agreement,
+            agreement=score.agreement.value,
+            **_ends("agreement_ci", intervals.agreement),
+            alpha_reliable=score.alpha_reliable,
+            alpha_fact=score.alpha_fact.value,
+            **_ends("alpha_fact_ci", intervals.alpha_fact),
+            alpha_sourcing=score.alpha_sourcing.value,
+            **_ends("alpha_sourcing_ci", intervals.alpha_sourcing),
+            sourcing_units=sourcing.units,
+            sourcing_sourced=sourcing.sourced,
+            sourcing_unsourced=sourcing.unsourced,
+            sourcing_disagreement=sourcing.disagreement,
+            bootstrap_seed=article_id,
             reviewers=score.reviewers,
             reviews_in_progress=reviews_in_progress,
         )
@@ -99,6 +171,17 @@ class ArticleSummary(models.Model):
         """The stored values, for comparing with a fresh computation."""
         return {name: getattr(self, name) for name in self.SCORE_FIELDS}
 
+    def interval(self, name):
+        """A stored interval as (low, high), or None: name is "sourced_fact_share_ci", "agreement_ci", ..."""
+        low, high = getattr(self, f"{name}_low"), getattr(self, f"{name}_high")
+        return None if low is None else (low, high)
+
+
+def _ends(name, interval):
+    """An interval as the two fields that store it."""
+    low, high = interval or (None, None)
+    return {f"{name}_low": low, f"{name}_high": high}
+
 
 def directed(key, descending, nulls_last=True):
     """An order_by() term: the key in that direction, NULLs last (None: where the database puts them)."""
@@ -124,6 +207,10 @@ class ScoredArticleQuerySet(ArticleQuerySet):
             unsourced_share=models.F("summary__unsourced_share"),
             opinion_share=models.F("summary__opinion_share"),
             agreement=models.F("summary__agreement"),
+            fact_coverage=models.F("summary__fact_coverage"),
+            alpha_reliable=models.F("summary__alpha_reliable"),
+            method_version=models.F("summary__method_version"),
+            codebook_version=models.F("summary__codebook_version"),
             reviewers=Coalesce("summary__reviewers", 0),
             reviews_in_progress=Coalesce("summary__reviews_in_progress", 0),
             status=models.Case(

@@ -7,6 +7,9 @@ register = template.Library()
 register.filter("percent", formatting.percent)
 register.filter("alpha", formatting.alpha)
 register.filter("category_label", formatting.category_label)
+register.filter("interval", formatting.interval)
+register.filter("alpha_interval", formatting.alpha_interval)
+register.filter("reliable", formatting.reliable)
 
 
 @register.filter

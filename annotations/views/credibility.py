@@ -43,7 +43,7 @@ class CredibilityListView(FilteredTableView):
 @require_GET
 @score_readers_only
 def article_summary(request, pk):
-    article = get_object_or_404(Article.objects.select_related("outlet").prefetch_related("authors"), pk=pk)
+    article = get_object_or_404(Article.objects.select_related("outlet", "summary").prefetch_related("authors"), pk=pk)
     return render(request, "annotations/summary.html", {"article": article, "report": article_report(article)})
 
 
@@ -51,7 +51,7 @@ def article_summary(request, pk):
 @score_readers_only
 def compare(request, pk):
     """Each submitted reviewer's category passage by passage, disagreements marked."""
-    article = get_object_or_404(Article.objects.select_related("outlet"), pk=pk)
+    article = get_object_or_404(Article.objects.select_related("outlet", "summary"), pk=pk)
     report = article_report(article)
     only_disagreements = request.GET.get("show") == "disagreements"
     rows = report.disagreements if only_disagreements else report.passages
@@ -70,11 +70,15 @@ class RankingView(RoleRequiredMixin, SingleTableView):
     table_pagination = {"per_page": 50}
 
     def get_queryset(self):
-        return aggregates.with_credibility(self.model.objects.all())
+        return aggregates.ranked(aggregates.with_credibility(self.model.objects.all()))
 
     def get_context_data(self, **kwargs):
         names = {"singular": self.model._meta.verbose_name, "plural": self.model._meta.verbose_name_plural}
-        return super().get_context_data(**kwargs, **names)
+        # Listed apart, unranked: a table of its own with its own page and sort parameters.
+        too_few = RankingTable(aggregates.too_few_reviewed(aggregates.with_credibility(self.model.objects.all())),
+                               prefix="few-", order_by=())
+        RequestConfig(self.request, paginate={"per_page": 50}).configure(too_few)
+        return super().get_context_data(**kwargs, **names, too_few=too_few, min_ranked=aggregates.MIN_RANKED)
 
 
 @require_GET
@@ -86,6 +90,7 @@ def profile(request, model, pk):
         ScoredArticle.objects.filter(outlet_id=pk) if model is Outlet else ScoredArticle.objects.filter(authors=pk)
     )
     scored = aggregates.with_credibility(model.objects.filter(pk=pk)).get()
+    uncertainty = aggregates.uncertainty(articles, seed=pk)
     table = CredibilityTable(articles.for_table(), exclude=["outlet"] if model is Outlet else [])
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
     return render(request, "annotations/profile.html", {
@@ -93,6 +98,9 @@ def profile(request, model, pk):
         "kind": model._meta.verbose_name,
         "scored": scored,
         "shares": aggregates.shares_of(scored),
+        "uncertainty": uncertainty,
+        "sourcing_alpha": aggregates.pooled_sourcing_alpha(scored),
+        "ranked": scored.reviewed_count >= aggregates.MIN_RANKED,
         "distribution": aggregates.distribution(articles),
         "flags": aggregates.most_used_flags(articles),
         "table": table,

@@ -62,7 +62,7 @@ def table_download(request, export_format):
 @score_readers_only
 def report(request, pk, export_format="html"):
     """The article's credibility report, laid out for paper and "Save as PDF", or as JSON; logged."""
-    article = get_object_or_404(Article.objects.select_related("outlet").prefetch_related("authors"), pk=pk)
+    article = get_object_or_404(Article.objects.select_related("outlet", "summary").prefetch_related("authors"), pk=pk)
     report = article_report(article)
     Export.objects.start(Export.Kind.REPORT, export_format, len(report.passages), user=request.user, article=article,
                          linked_from=linked_from(request))

@@ -4,14 +4,14 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from factories import make_article
+from factories import make_article, make_review
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dossier.models import Article
 
 from annotations import summaries
-from annotations.models import ArticleSummary, Flag, Review
+from annotations.models import ArticleSummary, CodebookVersion, Flag, Review
 
 pytestmark = pytest.mark.django_db
 
@@ -64,27 +64,89 @@ def test_flags_in_a_review_in_progress_do_not_count_until_it_is_submitted(articl
     assert stored(article) == fresh(article)
 
 
-def test_a_second_submitted_review_brings_disputes_and_agreement(article, reviewer, other_reviewer):
+def test_a_second_submitted_review_brings_disputes_but_three_passages_are_too_few_for_alpha(
+    article, reviewer, other_reviewer
+):
     first, second, third = article.passages.all()
-    for user, flags in [(reviewer, "qvo"), (other_reviewer, "quo")]:
+    for user, flags in [(reviewer, "qvo"), (other_reviewer, "quq")]:
         review = Review.objects.create(article=article, reviewer=user)
         for passage, shortcut in zip([first, second, third], flags):
             review.set_flag(passage, flag(shortcut), True)
         review.submit()
     summary = ArticleSummary.objects.get(article=article)
-    assert summary.reviewers == 2 and summary.agreement == 1.0
+    assert summary.reviewers == 2 and summary.disputed_chars == 10
+    assert summary.agreement is None and summary.agreement_ci_low is None and summary.alpha_reliable is None
     assert stored(article) == fresh(article)
 
 
-def test_changing_a_flags_category_rescores_the_articles_that_use_it(article, reviewer):
-    review = Review.objects.create(article=article, reviewer=reviewer)
-    review.set_flag(article.passages.first(), flag("l"), True)
-    review.submit()
+def test_a_submit_stores_alpha_with_its_interval_seeded_by_the_article_id(reviewer, other_reviewer):
+    article = make_article(body=" ".join(f"Sentence number {n} here." for n in range(12)))
+    make_review(article, reviewer, {n: "q" for n in range(6)} | {n: "o" for n in range(6, 10)})
+    make_review(article, other_reviewer, {n: "q" for n in range(5)} | {n: "o" for n in range(6, 12)})
+    summary = ArticleSummary.objects.get(article=article)
+    assert (summary.method_version, summary.codebook_version) == (2, CodebookVersion.objects.current().number)
+    assert summary.bootstrap_seed == article.pk
+    assert summary.agreement is not None and summary.agreement_ci_low <= summary.agreement_ci_high
+    assert summary.alpha_reliable == (summary.agreement_ci_low >= 0.667)
+    lengths = [passage.end - passage.start for passage in article.passages.all()]
+    assert summary.fact_coverage == pytest.approx(sum(lengths[:5]) / sum(lengths))
+    assert stored(article) == fresh(article)
+
+
+def test_an_empty_submitted_review_counts_the_whole_article_neutral(article, reviewer):
+    Review.objects.create(article=article, reviewer=reviewer).submit()
+    summary = ArticleSummary.objects.get(article=article)
+    assert (summary.neutral_chars, summary.not_reviewed_chars) == (35, 0)
+
+
+def test_changing_a_flags_category_makes_a_codebook_version_and_rescores_the_articles_that_use_it(
+    article, reviewer
+):
+    before = CodebookVersion.objects.current()
+    other = make_article(body="Nothing flagged here. At all.")
+    make_review(article, reviewer, {0: "l"})
+    make_review(other, reviewer, {})
     loaded = flag("l")
     loaded.category = Flag.Category.UNSOURCED
     loaded.save()
+    version = CodebookVersion.objects.current()
+    assert version.number == before.number + 1
+    assert version.reason == "Flag “Loaded language”: category opinion → unsourced"
+    assert {"id": loaded.pk, "name": loaded.name, "category": "unsourced", "active": True} in version.flags
+    assert version.rescored_articles == 1
     summary = ArticleSummary.objects.get(article=article)
-    assert (summary.opinion_chars, summary.unsourced_chars) == (0, 12)
+    assert (summary.opinion_chars, summary.unsourced_chars, summary.codebook_version) == (0, 12, version.number)
+    # Not rescored, but computed the same under the new version: it says so.
+    assert ArticleSummary.objects.get(article=other).codebook_version == version.number
+    assert list(summaries.differences([article.pk, other.pk])) == []
+    # The rescore is in the version's audit trail.
+    assert version.history.first().history_change_reason == f"Rescored 1 articles from version {before.number}"
+
+
+def test_adding_or_retiring_a_flag_makes_a_version_and_renaming_one_does_not(admin):
+    start = CodebookVersion.objects.current().number
+    new = Flag.objects.create(name="Satire", category=Flag.Category.OPINION, guideline="Meant as a joke.")
+    assert CodebookVersion.objects.current().reason == "Flag “Satire” added as opinion"
+    new.active = False
+    new.save()
+    assert CodebookVersion.objects.current().reason == "Flag “Satire”: retired"
+    new.guideline = "A joke."
+    new.save()
+    new.delete()
+    assert CodebookVersion.objects.current().reason == "Flag “Satire” deleted"
+    assert CodebookVersion.objects.current().number == start + 3
+
+
+def test_a_change_in_the_admin_records_who_made_the_version(client, admin):
+    client.force_login(admin)
+    loaded = flag("l")
+    data = {"name": loaded.name, "category": "neutral", "guideline": loaded.guideline, "colour": loaded.colour,
+            "shortcut": loaded.shortcut, "order": loaded.order, "active": "on"}
+    response = client.post(f"/admin/annotations/flag/{loaded.pk}/change/", data)
+    assert response.status_code == 302, response.content
+    version = CodebookVersion.objects.current()
+    assert version.created_by == admin and version.created_at is not None
+    assert client.get("/admin/annotations/codebookversion/").status_code == 200
 
 
 def test_deleting_a_submitted_review_or_its_reviewer_rescores_the_article(article, reviewer, other_reviewer):

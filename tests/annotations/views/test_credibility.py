@@ -322,31 +322,68 @@ def test_outlet_page_reproduces_the_methodologys_worked_outlet(client, editor, r
     assert '<span class="headline-figure">84.0%</span>' in content and "Opinion <strong>10.0%</strong>" in content
 
 
-def test_outlets_are_ranked_by_sourced_fact_share_weighted_by_text(client, editor, reviewer, scored):
+def test_outlets_are_ranked_from_five_reviewed_articles_and_the_others_listed_apart(client, editor, reviewer, scored):
     another = make_article(title="Also good", body="Opinion only here.", outlet="Good Times")
     make_review(another, reviewer, {0: "o"})
     client.force_login(editor)
-    table = client.get(reverse("annotations:outlets")).context["table"]
+    response = client.get(reverse("annotations:outlets"))
+    ranked = [row.record.name for row in response.context["table"].page.object_list]
+    apart = [(row.record.name, row.record.reviewed_count) for row in response.context["too_few"].page.object_list]
+    assert ranked == [] and apart == [("Good Times", 2), ("Bad Times", 1)]
+    assert "Too few reviewed" in response.content.decode()
+    for n in range(3):
+        make_review(make_article(title=f"More {n}", body=f"Sourced claim {n}.", outlet="Good Times"), reviewer,
+                    {0: "q"})
+    response = client.get(reverse("annotations:outlets"))
     rows = [
-        (row.record.name, row.record.reviewed_count, row.record.sourced_fact_share) for row in table.page.object_list
+        (row.record.name, row.record.reviewed_count, row.record.sourced_fact_share)
+        for row in response.context["table"].page.object_list
     ]
-    assert rows == [("Good Times", 2, 1.0), ("Bad Times", 1, 0.0)]
+    assert rows == [("Good Times", 5, 1.0)]
+    assert [row.record.name for row in response.context["too_few"].page.object_list] == ["Bad Times"]
+
+
+def test_an_outlets_shares_add_up_characters_over_its_reviewed_articles(client, editor, reviewer, scored):
+    another = make_article(title="Also good", body="Opinion only here.", outlet="Good Times")
+    make_review(another, reviewer, {0: "o"})
+    client.force_login(editor)
     content = client.get(reverse("annotations:outlet", args=[another.outlet_id])).content.decode()
     # Opinion: 10 of 35 characters in one article plus 18 of 18 in the other = 28 of 53.
     assert "Opinion <strong>52.8%</strong>" in content
-    assert "2 of 2 reviewed" in content
+    assert "2 of 2 reviewed" in content and "too few reviewed to rank" in content
+
+
+def test_an_outlets_pooled_sourcing_alpha_and_intervals_resample_its_articles(client, editor, reviewer, other_reviewer):
+    from dossier.models import Outlet
+
+    from annotations.aggregates import pooled_sourcing_alpha, with_credibility
+
+    # The methodology's pooled example: six sourcing passages in each of two articles.
+    for number, (first, second) in enumerate((("qqvvqq", "qqvvvq"), ("qvvqvq", "qvvqvq"))):
+        article = make_article(body=sentences(*[30 + number] * 6), outlet="Pooled")
+        make_review(article, reviewer, dict(enumerate(first)))
+        make_review(article, other_reviewer, dict(enumerate(second)))
+    outlet = with_credibility(Outlet.objects.filter(name="Pooled")).get()
+    assert outlet.sourcing_units == 12
+    assert pooled_sourcing_alpha(outlet).value == pytest.approx(240 / 286)
+    client.force_login(editor)
+    response = client.get(reverse("annotations:outlet", args=[outlet.pk]))
+    low, high = response.context["uncertainty"].sourced_fact_share
+    assert low <= outlet.sourced_fact_share <= high
+    assert "α sourcing, pooled</dt><dd>0.84" in response.content.decode()
 
 
 def test_ranking_pages_cost_the_same_queries_for_any_number_of_rows(client, editor, django_assert_num_queries):
     client.force_login(editor)
     make_article(outlet="Only one", authors=["Only author"])
     for name in ("outlets", "authors"):
-        with django_assert_num_queries(5):  # session, user, roles, count, page
+        # session, user, roles; the ranked table's count (nothing reviewed: no page); the others' count and page
+        with django_assert_num_queries(6):
             client.get(reverse(f"annotations:{name}"))
     for n in range(20):
         make_article(body=f"Text {n}.", outlet=f"Outlet {n}", authors=[f"Author {n}"])
     for name in ("outlets", "authors"):
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(6):
             client.get(reverse(f"annotations:{name}"))
 
 
@@ -380,9 +417,9 @@ def test_profile_pages_cost_the_same_queries_for_any_number_of_articles(
         return len(queries)
 
     client.force_login(editor)
-    # session, user, roles, outlet, its scores, distribution, flags, count, the page's ids, its rows,
-    # authors prefetch
-    assert count_for(1) == count_for(30) == 11
+    # session, user, roles, outlet, its scores, its articles' figures for the intervals, distribution, flags,
+    # count, the page's ids, its rows, authors prefetch
+    assert count_for(1) == count_for(30) == 12
 
 
 # --- Scale: bounded pages, index-served score sorts ----------------------------------------------
@@ -424,7 +461,8 @@ def test_a_count_within_the_bound_is_exact(client, editor, scored):
     assert "3 articles" in response.content.decode()
 
 
-@pytest.mark.parametrize("sort", ["-sourced_fact_share", "sourced_fact_share", "-agreement", "opinion_share"])
+@pytest.mark.parametrize("sort", ["-sourced_fact_share", "sourced_fact_share", "-agreement", "opinion_share",
+                                  "-fact_coverage", "alpha_reliable"])
 def test_score_sorts_break_ties_on_the_article_with_or_without_a_status_filter(client, editor, reviewer, sort):
     # Equal scores everywhere: the order is then the articles' ids, in the sort's direction.
     articles = [make_article(title=f"Tie {n}", body=f"Claim {n}. Claim {n}.") for n in range(5)]
@@ -443,6 +481,9 @@ def test_score_sorts_break_ties_on_the_article_with_or_without_a_status_filter(c
     "status=reviewed&sort=sourced_fact_share",
     "sourced_fact_share_min=10&sort=-sourced_fact_share",
     "unsourced_share_max=90&sort=agreement",
+    "status=reviewed&sort=-fact_coverage",
+    "fact_coverage_min=10&sort=fact_coverage",
+    "alpha_reliable=no&sort=-alpha_reliable",
 ])
 def test_a_filtered_score_sort_walks_the_summary_index_and_sorts_nothing(editor, reviewer, query):
     from annotations import columns
@@ -481,3 +522,51 @@ def test_the_outlet_filter_matches_part_of_a_name_in_latin_or_arabic_script(clie
     client.force_login(editor)
     assert titles(client.get(LIST, {"outlet": "gazete"})) == ["Istanbul"]
     assert titles(client.get(LIST, {"outlet": "اعتماد"})) == ["Tehran"]
+
+
+def test_fact_coverage_and_alpha_reliable_are_columns_filters_and_sorts(client, editor, reviewer, other_reviewer):
+    # Twelve sentences: reviewers agree on ten claims of fact and differ on two, so alpha has an interval.
+    body = " ".join(f"Claim number {n} stands." for n in range(12))
+    agreed = make_article(title="Agreed", body=body)
+    make_review(agreed, reviewer, {n: "q" if n % 2 else "u" for n in range(10)} | {10: "o"})
+    make_review(agreed, other_reviewer, {n: "q" if n % 2 else "u" for n in range(10)} | {11: "o"})
+    few = make_article(title="Few claims", body="Opinion here. More opinion. A sourced claim.")
+    make_review(few, reviewer, {0: "o", 1: "o", 2: "q"})
+    client.force_login(editor)
+    from annotations.models import ArticleSummary
+
+    summary = ArticleSummary.objects.get(article=agreed)
+    assert summary.agreement is not None and summary.alpha_reliable is not None
+    verdict = "yes" if summary.alpha_reliable else "no"
+    assert titles(client.get(LIST, {"sort": "-fact_coverage"})) == ["Agreed", "Few claims"]
+    assert titles(client.get(LIST, {"fact_coverage_max": 50})) == ["Few claims"]
+    assert titles(client.get(LIST, {"alpha_reliable": verdict})) == ["Agreed"]
+    assert titles(client.get(LIST, {"alpha_reliable": "too_few"})) == ["Few claims"]
+    content = client.get(LIST).content.decode()
+    assert "Fact coverage" in content and "α reliable" in content
+    assert f'<td class="number">{verdict}</td>' in content
+    assert "Select a valid choice" in client.get(LIST, {"alpha_reliable": "maybe"}).content.decode()
+
+
+def test_summary_shows_interval_bounds_coverage_alphas_versions_and_minority_flags(client, editor, scored):
+    from annotations.models import CodebookVersion
+
+    good, _, _ = scored
+    client.force_login(editor)
+    content = client.get(reverse("annotations:summary", args=[good.pk])).content.decode()
+    assert "How far the numbers can be trusted" in content
+    assert f"scoring method version 2 · codebook version {CodebookVersion.objects.current().number}" in content
+    assert "Flagged unsourced by a minority" in content
+    minority = content.split("Flagged unsourced by a minority", 1)[1]
+    assert good.passages.all()[1].text in minority.split("</section>", 1)[0]
+    assert "too few" in content  # three sentences: no alpha
+    report = client.get(reverse("annotations:report", args=[good.pk])).content.decode()
+    assert "How far the numbers can be trusted" in report and "scoring method version 2" in report
+
+
+def test_a_headline_resting_on_few_claims_of_fact_is_marked(client, editor, reviewer):
+    article = make_article(body=" ".join(f"Opinion number {n} here." for n in range(11)) + " A sourced claim.")
+    make_review(article, reviewer, {n: "o" for n in range(11)} | {11: "q"})
+    client.force_login(editor)
+    content = client.get(reverse("annotations:summary", args=[article.pk])).content.decode()
+    assert "few claims of fact" in content

@@ -14,7 +14,7 @@ from factories import make_article, make_review
 from dossier.models import Article
 
 from annotations.exports import rows, writers
-from annotations.models import ArticleSummary, Export, Flag
+from annotations.models import ArticleSummary, CodebookVersion, Export, Flag
 
 pytestmark = pytest.mark.django_db
 LIST = reverse("annotations:articles")
@@ -246,8 +246,12 @@ def test_every_column_is_the_tables_own_and_every_field_quoted(client, editor, c
     content = download(client, {"q": "Well"}, "csv")[1].decode("utf-8-sig")
     header = next(csv.reader(io.StringIO(content)))
     table = CredibilityTable([])
-    assert header == [f"{column.header} (%)" if column.name.endswith("_share") else column.header
+    percent = {"sourced_fact_share", "unsourced_share", "opinion_share", "fact_coverage"}
+    assert header == [f"{column.header} (%)" if column.name in percent else column.header
                       for column in table.columns.iterall()]
+    assert header[-2:] == ["Method version", "Codebook version"]
+    assert next(csv.reader(io.StringIO(content.splitlines()[1])))[-2:] == [
+        "2", str(CodebookVersion.objects.current().number)]
     # A spreadsheet splitting on ";" (Turkish, German and French locales) must not cut a field.
     assert content.splitlines()[1].startswith('"') and content.count('"') == 2 * len(header) * 2
 
@@ -282,8 +286,17 @@ def test_report_json_holds_metadata_passages_flags_shares_agreement_and_reviewer
     assert [author["name"] for author in data["article"]["authors"]] == ["Ann O'Writer", "Zoë Ünal"]
     assert data["article"]["source_url"] == "https://example.com/a" and data["article"]["published"] == "2024-05-01"
     assert data["sourced_fact_share"] == stored.sourced_fact_share == 1.0
-    assert data["agreement"] == stored.agreement
-    assert data["shares"]["opinion"] == {"characters": 10, "share": pytest.approx(10 / 35)}
+    assert data["agreement"] == data["alpha"] == stored.agreement
+    assert data["shares"]["opinion"] == pytest.approx(10 / 35) and data["characters"]["opinion"] == 10
+    assert set(data["shares"]) == {"sourced", "unsourced", "opinion", "neutral", "disputed", "not_reviewed"}
+    assert (data["method_version"], data["codebook_version"]) == (2, stored.codebook_version)
+    # Three passages: too few for any alpha; no dispute touches sourced or unsourced on both sides.
+    assert data["alpha"] is None and data["alpha_ci"] is None and data["alpha_reliable"] is None
+    assert data["alpha_fact"] is None and data["alpha_sourcing"] is None
+    assert data["sourced_fact_share_ci"] == [stored.sourced_fact_share_ci_low, stored.sourced_fact_share_ci_high]
+    assert data["sourced_fact_share_bounds"] == [pytest.approx(12 / 25), 1.0]
+    assert data["fact_coverage"] == pytest.approx(25 / 35)  # both took the disputed sentence for a claim of fact
+    assert data["minority_unsourced"] == [article.passages.all()[1].pk]
     assert [(r["username"], r["counted"]) for r in data["reviewers"]] == [
         ("rita", True), ("rob", True), ("late", False)]
     passages = data["passages"]

@@ -56,6 +56,13 @@ def test_workspace_shows_passages_flags_and_progress(client, reviewer, article):
     assert "js/workspace.js" in content and "<script>" not in content
 
 
+def test_the_workspace_tells_reviewers_an_unflagged_passage_counts_as_neutral(client, reviewer, article):
+    client.force_login(reviewer)
+    content = client.get(workspace_url(article)).content.decode()
+    assert "A passage you leave unflagged counts as neutral." in content
+    assert "passages you left unflagged count as neutral" in content and "not reviewed" not in content
+
+
 def test_workspace_query_count_does_not_grow_with_passages(client, reviewer, other_reviewer, django_assert_num_queries):
     short = make_article(body="One.")
     long = make_article(body="\n\n".join(f"Sentence {n}. Another {n}." for n in range(60)))

@@ -1,0 +1,62 @@
+"""Every stored summary to method version 2, on codebook version 1 (the flag set as it stands); admins
+and editors may view the codebook's versions in the admin (the versions are read only for everyone).
+
+The recomputation runs today's summaries.refresh() on purpose: the summaries must come out exactly
+as `recompute_summaries --check` computes them. Going back leaves the numbers alone; the old code's
+`recompute_summaries` rebuilds them by its own rules.
+"""
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+BATCH = 500
+VIEWERS = ("Admin", "Editor")
+
+
+def view_permission(apps):
+    # Permissions are normally made after all migrations run; the groups need this one now.
+    config = apps.get_app_config("annotations")
+    config.models_module = True
+    create_permissions(config, apps=apps, verbosity=0)
+    config.models_module = None
+    Permission = apps.get_model("auth", "Permission")
+    return Permission.objects.get(content_type__app_label="annotations", codename="view_codebookversion")
+
+
+def grant(apps, schema_editor):
+    permission = view_permission(apps)
+    for group in apps.get_model("auth", "Group").objects.filter(name__in=VIEWERS):
+        group.permissions.add(permission)
+
+
+def revoke(apps, schema_editor):
+    permission = view_permission(apps)
+    for group in apps.get_model("auth", "Group").objects.filter(name__in=VIEWERS):
+        group.permissions.remove(permission)
+
+
+def forward(apps, schema_editor):
+    Flag = apps.get_model("annotations", "Flag")
+    CodebookVersion = apps.get_model("annotations", "CodebookVersion")
+    ArticleSummary = apps.get_model("annotations", "ArticleSummary")
+    if not CodebookVersion.objects.exists():
+        CodebookVersion.objects.create(
+            number=1,
+            flags=[
+                {"id": pk, "name": name, "category": category, "active": active}
+                for pk, name, category, active in Flag.objects.order_by("pk").values_list(
+                    "pk", "name", "category", "active"
+                )
+            ],
+            reason="The flag set when scoring method version 2 began",
+        )
+    from annotations import summaries
+
+    ids = list(ArticleSummary.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), BATCH):
+        summaries.refresh(ids[start : start + BATCH])
+
+
+class Migration(migrations.Migration):
+    dependencies = [("annotations", "0011_method_v2_codebook")]
+
+    operations = [migrations.RunPython(forward, migrations.RunPython.noop), migrations.RunPython(grant, revoke)]
