@@ -544,7 +544,7 @@ def test_fact_coverage_and_alpha_reliable_are_columns_filters_and_sorts(client, 
     assert titles(client.get(LIST, {"alpha_reliable": "too_few"})) == ["Few claims"]
     content = client.get(LIST).content.decode()
     assert "Fact coverage" in content and "α reliable" in content
-    assert f'<td class="number">{verdict}</td>' in content
+    assert f'<td class="number" dir="auto">{verdict}</td>' in content
     assert "Select a valid choice" in client.get(LIST, {"alpha_reliable": "maybe"}).content.decode()
 
 
