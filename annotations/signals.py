@@ -5,9 +5,9 @@ from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from dossier.models import Article, Passage
+from dossier.models import Article, Passage, article_revised
 
-from . import summaries
+from . import revisions, summaries
 from .models import Annotation, Flag, Review
 
 
@@ -65,3 +65,8 @@ def flag_saved(sender, instance, created, **kwargs):
         .values_list("review__article_id", flat=True)
         .distinct()
     )
+
+
+@receiver(article_revised, sender=Article)
+def article_revised_carry_across(sender, article, version, old_passages, new_passages, **kwargs):
+    revisions.carry_across(article, version, old_passages, new_passages)

@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     "django_tables2",
     "simple_history",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "dossier",
     "annotations",
 ]
@@ -249,6 +251,15 @@ DOSSIER_MAX_PASSAGES = int(os.environ.get("DOSSIER_MAX_PASSAGES", 20_000))
 # request's time limit (there are no background tasks), so the command takes them.
 DOSSIER_MAX_WEB_IMPORT_RECORDS = int(os.environ.get("DOSSIER_MAX_WEB_IMPORT_RECORDS", 2_000))
 DATA_UPLOAD_MAX_NUMBER_FILES = 200
+# Fetching pages, feeds and sitemaps (dossier/ingest/fetching.py): the whole fetch, redirects included,
+# must finish within this many seconds; the body is held to DOSSIER_MAX_IMPORT_BYTES.
+DOSSIER_FETCH_TIMEOUT = float(os.environ.get("DOSSIER_FETCH_TIMEOUT", 20))
+# For tests and closed networks only: lets the fetcher connect to loopback addresses (127.0.0.0/8, ::1).
+# Private, link-local and other non-public addresses stay refused whatever this says.
+DOSSIER_FETCH_ALLOW_LOOPBACK = env_flag("DOSSIER_FETCH_ALLOW_LOOPBACK")
+# Imports of more than one file or address, feed polls and exports run on this backend; a worker
+# (`manage.py db_worker`) runs them. The tests run tasks at once in the request (ImmediateBackend).
+TASKS = {"default": {"BACKEND": os.environ.get("DOSSIER_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
 # Any request body, by its Content-Length, except an admin's POST to the import page, which may send
 # DOSSIER_MAX_IMPORT_BYTES x DATA_UPLOAD_MAX_NUMBER_FILES (dossier/limits.py).
 DOSSIER_MAX_FORM_BYTES = int(os.environ.get("DOSSIER_MAX_FORM_BYTES", 1024 * 1024))

@@ -1,7 +1,8 @@
 """What reviewers say about passages and what it adds up to: one module per concept."""
 from .flags import HEX_COLOUR, Flag
 from .log import Export
+from .orphans import Orphan
 from .reviews import Annotation, Review, ReviewClosed
 from .scores import ArticleSummary, ScoredArticle
 
-__all__ = ["HEX_COLOUR", "Annotation", "ArticleSummary", "Export", "Flag", "Review", "ReviewClosed", "ScoredArticle"]
+__all__ = ["HEX_COLOUR", "Annotation", "ArticleSummary", "Export", "Flag", "Orphan", "Review", "ReviewClosed", "ScoredArticle"]
