@@ -11,7 +11,7 @@ import ipaddress
 import socket
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
@@ -49,7 +49,7 @@ class Refused(BadInput):
     """A fetch that was refused or failed; `reason` is a key of REASONS, the message names the address."""
 
     def __init__(self, url, reason, detail=""):
-        self.url, self.reason = url, reason
+        self.url, self.reason, self.detail = url, reason, detail
         self.why = f"{REASONS[reason]}{f' ({detail})' if detail else ''}"  # the message without the address
         super().__init__(f"{url}: {self.why}")
 
@@ -83,7 +83,7 @@ def refusal(ip):
         return refusal(mapped)
     if ip.is_loopback:
         return "" if settings.DOSSIER_FETCH_ALLOW_LOOPBACK else "loopback"
-    for kind in ("unspecified", "link_local", "multicast", "private", "reserved"):
+    for kind in ("unspecified", "link_local", "multicast", "reserved", "private"):
         if getattr(ip, f"is_{kind}"):
             return kind.replace("_", "-")
     # Shared address space (100.64.0.0/10), documentation ranges, NAT64 and the like.
@@ -102,7 +102,8 @@ def resolve(url, host, port):
         ips = list(dict.fromkeys(ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos))
     for ip in ips:
         if why := refusal(ip):
-            raise Refused(url, "refused_address", f"{host} is {ip}, {why}")
+            named = f"{host} is {ip}" if host.strip("[]") != str(ip) else str(ip)
+            raise Refused(url, "refused_address", f"{named}, {why}")
     return ips[0]
 
 
@@ -148,7 +149,13 @@ class Fetcher:
         deadline = time.monotonic() + self.timeout
         seen, current = {url}, url
         for _ in range(MAX_REDIRECTS + 1):
-            response = self._open(current, deadline, etag, last_modified)
+            try:
+                response = self._open(current, deadline, etag, last_modified)
+            except Refused as error:
+                if current == url:
+                    raise
+                # Named by the address asked for, saying where its redirect led.
+                raise Refused(url, error.reason, f"redirected to {current}: {error.detail}") from None
             if response.status_code not in _REDIRECTS:
                 return self._read(url, current, response, deadline)
             response.close()
@@ -225,7 +232,7 @@ class Fetcher:
         headers = response.headers
         return Fetched(
             url=final, status=response.status_code, content=content, content_type=media_type,
-            charset=response.charset_encoding or "", http_date=_http_date(headers.get("date", "")),
+            charset=response.charset_encoding or "", http_date=_http_date(next(iter(headers.get_list("date")), "")),
             etag=headers.get("etag", "")[:200], last_modified=headers.get("last-modified", "")[:100],
         )
 
@@ -259,7 +266,9 @@ def _bracketed(host):
 
 
 def _http_date(value):
+    """An HTTP date as an aware datetime (UTC when it names no zone), None if absent or unreadable."""
     try:
-        return parsedate_to_datetime(value) if value else None
+        moment = parsedate_to_datetime(value) if value else None
     except (TypeError, ValueError):
         return None
+    return moment.replace(tzinfo=UTC) if moment and moment.tzinfo is None else moment
