@@ -164,5 +164,5 @@ admin.site.unregister(User)
 admin.site.register(User, RoleSafeUserAdmin)
 admin.site.unregister(Group)
 admin.site.register(Group, RoleSafeGroupAdmin)
-# django-axes' login records follow the same rule for their lists.
-with_lookup_rule()
+# django-axes' login records and django-tasks-db's task results follow the same rule for their lists.
+with_lookup_rule(apps=("axes", "django_tasks_database"))

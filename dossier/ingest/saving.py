@@ -15,6 +15,7 @@ from simple_history.utils import bulk_create_with_history
 from ..bulk import BATCH, batches, insert_rows
 from ..models import Archive, Article, ArticleVersion, Author, Outlet, Passage, article_revised
 from .drafts import BadInput
+from .languages import detect_language
 from .names import name_key
 from .segmenting import segment
 
@@ -97,7 +98,8 @@ def _save(drafts, source_name, user):
             original_text=draft.original_text,
             url=draft.url,
             published=draft.published,
-            language=draft.language,
+            # What the input or the person importing states wins; else the text's own language, if clear.
+            language=draft.language or detect_language(draft.body),
             imported_by=user,
             imported_at=now,
             source_name=source_name[:255],
@@ -172,7 +174,7 @@ def revise(article, draft, segments, outlets, authors, user, now, source_name):
     )
     article.title, article.body, article.original_text = draft.title, draft.body, draft.original_text
     article.published = draft.published or article.published
-    article.language = draft.language or article.language
+    article.language = draft.language or detect_language(draft.body) or article.language
     article.outlet = outlets.get(draft.outlet, article.outlet)
     article.version += 1
     article.imported_by, article.imported_at, article.source_name = user, now, source_name[:255]
