@@ -318,7 +318,8 @@ class Source(models.Model):
         SITEMAP = "sitemap", "Sitemap"
 
     kind = models.CharField(max_length=10, choices=Kind.choices, help_text="What the address serves.")
-    url = models.URLField(max_length=2000, unique=True, validators=[web_url], help_text="The feed's or sitemap's address.")
+    url = models.URLField(max_length=2000, unique=True, validators=[web_url],
+                          help_text="The feed's or sitemap's address.")
     outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="sources",
                                help_text="The outlet every article from here is filed under.")
     active = models.BooleanField(default=True, help_text="Polled by manage.py poll_sources.")
@@ -326,10 +327,14 @@ class Source(models.Model):
     last_modified = models.CharField(max_length=100, blank=True, editable=False,
                                      help_text="Last-Modified of the last answer.")
     last_polled_at = models.DateTimeField(null=True, blank=True, editable=False, help_text="When it was last polled.")
-    last_new = models.PositiveIntegerField(default=0, editable=False, help_text="Articles or versions the last poll added.")
-    last_unchanged = models.PositiveIntegerField(default=0, editable=False, help_text="Entries the last poll left as they were.")
-    last_failed = models.PositiveIntegerField(default=0, editable=False, help_text="Entries the last poll could not import.")
-    last_error = models.TextField(blank=True, editable=False, help_text="Why the last poll failed, or its failed entries.")
+    last_new = models.PositiveIntegerField(default=0, editable=False,
+                                           help_text="Articles or versions the last poll added.")
+    last_unchanged = models.PositiveIntegerField(default=0, editable=False,
+                                                 help_text="Entries the last poll left as they were.")
+    last_failed = models.PositiveIntegerField(default=0, editable=False,
+                                              help_text="Entries the last poll could not import.")
+    last_error = models.TextField(blank=True, editable=False,
+                                  help_text="Why the last poll failed, or its failed entries.")
 
     class Meta:
         ordering = ["outlet__name", "url"]

@@ -26,7 +26,7 @@ class WebServer:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
                 server.requests.append((self.path, dict(self.headers)))
-                route = server.routes.get(self.path)
+                route = server.routes.get(self.path, server.routes.get(self.path.split("?", 1)[0]))
                 if route is None:
                     route = Route(b"<h1>Not found</h1>", status=404)
                 if route.delay:

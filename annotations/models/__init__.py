@@ -5,4 +5,6 @@ from .orphans import Orphan
 from .reviews import Annotation, Review, ReviewClosed
 from .scores import ArticleSummary, ScoredArticle
 
-__all__ = ["HEX_COLOUR", "Annotation", "ArticleSummary", "Export", "Flag", "Orphan", "Review", "ReviewClosed", "ScoredArticle"]
+__all__ = [
+    "HEX_COLOUR", "Annotation", "ArticleSummary", "Export", "Flag", "Orphan", "Review", "ReviewClosed", "ScoredArticle",
+]

@@ -66,14 +66,7 @@ class _Places:
             moved[start] = delta
         self.moved = moved
 
-    def find(self, anchor):
-        start, end = anchor.span
-        expected = start + self.moved.get(anchor.passage_start, 0)
-        quote = self.old_body[start:end]
-        placed = self._exact(quote, start, end, expected)
-        return placed or self._fuzzy(anchor, quote, expected)
-
-    def _exact(self, quote, start, end, expected):
+    def _exact(self, quote, start, end, expected, ranged):
         before, after = self.old_body[max(0, start - CONTEXT):start], self.old_body[end:end + CONTEXT]
         found, at = [], self.new_body.find(quote)
         while at != -1:
@@ -82,42 +75,63 @@ class _Places:
             found.append((-score, abs(at - expected), at))
             at = self.new_body.find(quote, at + 1)
         for _, _, at in sorted(found):
-            if placed := self._inside(at, at + len(quote), "exact" if len(found) == 1 else "position"):
+            if placed := self._inside(at, at + len(quote), ranged, "exact" if len(found) == 1 else "position"):
                 return placed
         return None
 
-    def _inside(self, start, end, method):
-        """The passage holding body[start:end] whole, as a Placed; None if it spans two passages."""
+    def _inside(self, start, end, ranged, method):
+        """The passage holding body[start:end] whole, as a Placed; None if it spans two passages.
+
+        A ranged anchor keeps its range; a whole-passage one becomes a range only inside a longer passage.
+        """
         index = bisect_right(self.new_starts, start) - 1
         if index < 0:
             return None
         p_start, p_end = self.new_passages[index]
         if end > p_end:
             return None
-        whole = (start, end) == (p_start, p_end)
+        whole = not ranged and (start, end) == (p_start, p_end)
         return Placed(index, None if whole else start, None if whole else end, method)
 
     def _fuzzy(self, anchor, quote, expected):
-        best = None
+        """The best match at or above THRESHOLD: a whole passage like it, or the words like it inside one."""
+        ranged, best = anchor.start is not None, None
         for index, text in enumerate(self.new_texts):
-            if anchor.start is None:
-                score, start, end = fuzz.ratio(quote, text), 0, len(text)
-            else:
-                alignment = fuzz.partial_ratio_alignment(quote, text, score_cutoff=THRESHOLD)
-                if alignment is None:
-                    continue
-                score, start, end = alignment.score, alignment.dest_start, alignment.dest_end
-            if score < THRESHOLD:
-                continue
             offset = self.new_starts[index]
-            key = (-score, abs(offset + start - expected))
-            if best is None or key < best[0]:
-                best = (key, index, offset + start, offset + end, len(text))
+            candidates = []
+            if not ranged:
+                candidates.append((fuzz.ratio(quote, text), None, None))
+            if ranged or len(text) > len(quote):
+                alignment = fuzz.partial_ratio_alignment(quote, text, score_cutoff=THRESHOLD)
+                if alignment is not None:
+                    start, end = _to_words(text, alignment.dest_start, alignment.dest_end)
+                    candidates.append((alignment.score, offset + start, offset + end))
+            for score, start, end in candidates:
+                if score < THRESHOLD:
+                    continue
+                key = (-score, start is not None, abs((offset if start is None else start) - expected))
+                if best is None or key < best[0]:
+                    best = (key, index, start, end)
         if best is None:
             return None
-        _, index, start, end, length = best
-        whole = anchor.start is None or (end - start) == length
-        return Placed(index, None if whole else start, None if whole else end, "fuzzy")
+        _, index, start, end = best
+        return Placed(index, start, end, "fuzzy")
+
+    def find(self, anchor):
+        start, end = anchor.span
+        expected = start + self.moved.get(anchor.passage_start, 0)
+        quote = self.old_body[start:end]
+        placed = self._exact(quote, start, end, expected, anchor.start is not None)
+        return placed or self._fuzzy(anchor, quote, expected)
+
+
+def _to_words(text, start, end):
+    """A matched stretch widened to whole words: a fuzzy alignment may stop a letter short."""
+    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
+        end += 1
+    return start, end
 
 
 def _common_prefix(a, b):

@@ -51,7 +51,8 @@ class Command(BaseCommand):
             noun = "addresses"
         self.stdout.write(f"{len(report.files)} {noun}: {report.summary()}.")
         if report.failed:
-            raise CommandError(f"{report.failed} {'file(s)' if paths else 'address(es)'} failed; see the reasons above.")
+            what = "file(s)" if paths else "address(es)"
+            raise CommandError(f"{report.failed} {what} failed; see the reasons above.")
 
     def show(self, result):
         if result.failed:

@@ -4,8 +4,8 @@ from dossier.ingest.languages import detect_language
 
 TEXTS = {
     "en": "Iran's Foreign Ministry spokesperson asked Pakistan to act against the groups operating on the border.",
-    "tr": "İran Dışişleri Bakanlığı sözcüsü, Pakistan'dan sınırda faaliyet gösteren gruplara karşı harekete geçmesini istedi.",
-    "ru": "Официальный представитель МИД Ирана призвал Пакистан принять меры против группировок, действующих на границе.",
+    "tr": "İran Dışişleri Bakanlığı sözcüsü, Pakistan'dan sınırdaki gruplara karşı harekete geçmesini istedi.",
+    "ru": "Официальный представитель МИД Ирана призвал Пакистан принять меры против группировок на границе.",
     "fa": "سخنگوی وزارت امور خارجه ایران از پاکستان خواست علیه گروه‌هایی که در مرز فعالیت می‌کنند اقدام کند.",
     "ar": "طالب المتحدث باسم وزارة الخارجية الإيرانية باكستان باتخاذ إجراءات ضد الجماعات التي تنشط على الحدود.",
 }
