@@ -1,6 +1,7 @@
 """The article domain: outlets, authors, articles and their passages."""
 import hashlib
 import zlib
+from difflib import SequenceMatcher
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
@@ -264,6 +265,30 @@ class ArticleVersion(models.Model):
 
     def get_absolute_url(self):
         return reverse("dossier:article-version", args=[self.article_id, self.number])
+
+    def sentences(self):
+        return [self.body[start:end] for _, _, start, end in self.passages]
+
+    def changes(self):
+        """What the next version changed, sentence by sentence: ("same" | "removed" | "added", text) rows.
+
+        Reads the next version, or the article's current passages (one query each).
+        """
+        following = ArticleVersion.objects.filter(article_id=self.article_id, number=self.number + 1).first()
+        if following is not None:
+            new = following.sentences()
+        else:
+            body = Article.objects.filter(pk=self.article_id).values_list("body", flat=True).get()
+            new = [body[start:end] for start, end in
+                   Passage.objects.filter(article_id=self.article_id).values_list("start", "end")]
+        old = self.sentences()
+        rows = []
+        for op, i1, i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+            if op == "equal":
+                rows += [("same", text) for text in old[i1:i2]]
+            else:
+                rows += [("removed", text) for text in old[i1:i2]] + [("added", text) for text in new[j1:j2]]
+        return rows
 
     def paragraphs(self):
         """The stored passages as lists of sentence texts, by paragraph."""
