@@ -374,7 +374,6 @@ class SourceEntry(models.Model):
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="entries")
     url = models.URLField(max_length=2000, help_text="The entry's address.")
     updated = models.CharField(max_length=100, blank=True, help_text="The entry's date as the source stated it.")
-    article = models.ForeignKey(Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
         constraints = [

@@ -257,6 +257,9 @@ DOSSIER_FETCH_TIMEOUT = float(os.environ.get("DOSSIER_FETCH_TIMEOUT", 20))
 # For tests and closed networks only: lets the fetcher connect to loopback addresses (127.0.0.0/8, ::1).
 # Private, link-local and other non-public addresses stay refused whatever this says.
 DOSSIER_FETCH_ALLOW_LOOPBACK = env_flag("DOSSIER_FETCH_ALLOW_LOOPBACK")
+# A poll imports at most this many new or changed entries of one source (at one request a second per
+# host); the rest wait for the next poll.
+DOSSIER_POLL_MAX_ENTRIES = int(os.environ.get("DOSSIER_POLL_MAX_ENTRIES", 100))
 # Imports of more than one file or address, feed polls and exports run on this backend; a worker
 # (`manage.py db_worker`) runs them. The tests run tasks at once in the request (ImmediateBackend).
 TASKS = {"default": {"BACKEND": os.environ.get("DOSSIER_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}

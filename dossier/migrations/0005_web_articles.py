@@ -168,11 +168,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='sourceentry',
-            name='article',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='dossier.article'),
-        ),
-        migrations.AddField(
-            model_name='sourceentry',
             name='source',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='dossier.source'),
         ),
