@@ -400,7 +400,7 @@ class Job(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     total = models.PositiveIntegerField(default=0, help_text="Items to do, when known.")
     done = models.PositiveIntegerField(default=0, help_text="Items done so far.")
-    lines = models.JSONField(default=list, help_text="One line per item done: its result.")
+    lines = models.JSONField(default=list, help_text='One per item done: {"text": what became of it, and details}.')
     summary = models.TextField(blank=True, help_text="The outcome, once finished.")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -420,7 +420,7 @@ class Job(models.Model):
         return self.status in (self.Status.DONE, self.Status.FAILED)
 
     def advance(self, line):
-        """One item done: saved at once, so that the page that started the job shows it."""
+        """One item done ({"text": …, …}): saved at once, so that the page that started the job shows it."""
         self.done += 1
         self.lines.append(line)
         self.status = self.Status.RUNNING

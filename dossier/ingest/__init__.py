@@ -38,7 +38,7 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "SUFFIXES", "BadInput", "FileResult", "ImportReport", "Metadata",
-    "import_file", "import_paths", "import_uploads", "import_url", "import_urls", "load_manifest",
+    "import_file", "import_paths", "import_uploads", "import_url", "import_urls", "load_manifest", "read_uploads",
 ]
 
 
@@ -57,6 +57,15 @@ class FileResult:
     @property
     def failed(self):
         return bool(self.error)
+
+    def as_line(self):
+        """The result as a background job's line (JSON), from which from_line() makes it again."""
+        return {"text": self.summary(), "name": self.name, "imported": self.imported,
+                "duplicates": self.duplicates, "error": self.error}
+
+    @classmethod
+    def from_line(cls, line):
+        return cls(line["name"], line["imported"], line["duplicates"], line["error"])
 
     def summary(self):
         if self.error:
@@ -118,21 +127,24 @@ def import_uploads(uploads, metadata=Metadata(), user=None):
     Whatever one file does, it gets its result and the others still import.
     """
     report = ImportReport()
+    for name, data, refused in read_uploads(uploads):
+        # Files of more records than DOSSIER_MAX_WEB_IMPORT_RECORDS go to the command.
+        report.files.append(refused or import_file(
+            name, data, metadata, user, max_records=settings.DOSSIER_MAX_WEB_IMPORT_RECORDS))
+    return report
+
+
+def read_uploads(uploads):
+    """(name, bytes, None) for each upload, or (name, None, FileResult) for one refused unread (too large)."""
     limit = settings.DOSSIER_MAX_IMPORT_BYTES
     for upload in uploads:
         if upload.size > limit:
-            report.files.append(FileResult(upload.name, error=too_large(upload.size, limit)))
+            yield upload.name, None, FileResult(upload.name, error=too_large(upload.size, limit))
             continue
         try:
-            data = upload.read()
+            yield upload.name, upload.read(), None
         except OSError as error:  # a spooled temporary file gone, say
-            report.files.append(FileResult(upload.name, error=f"cannot be read ({error.strerror or error})"))
-            continue
-        # A request has a time limit and there are no background tasks: big files go to the command.
-        report.files.append(
-            import_file(upload.name, data, metadata, user, max_records=settings.DOSSIER_MAX_WEB_IMPORT_RECORDS)
-        )
-    return report
+            yield upload.name, None, FileResult(upload.name, error=f"cannot be read ({error.strerror or error})")
 
 
 def import_urls(urls, metadata=Metadata(), user=None, progress=None, fetcher=None):
