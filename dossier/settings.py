@@ -19,6 +19,12 @@ DOSSIER_MAX_IMPORT_BYTES  largest file one import accepts, in bytes (default: 20
 DOSSIER_MAX_PASSAGES      most passages (sentences) one imported article may have (default: 20,000)
 DOSSIER_MAX_WEB_IMPORT_RECORDS  most records one file imported from the admin page may hold;
               larger files go through `manage.py import_articles` (default: 2,000)
+DOSSIER_FETCH_TIMEOUT     seconds one fetch of a page, feed or sitemap may take, redirects included (default: 20)
+DOSSIER_FETCH_ALLOW_LOOPBACK  "1" lets the fetcher reach loopback addresses: for tests and closed networks
+              only (default: off)
+DOSSIER_POLL_MAX_ENTRIES  most new or changed entries one poll imports from one source (default: 100)
+DOSSIER_TASK_BACKEND  the django-tasks backend of background jobs (default: django_tasks_db.DatabaseBackend,
+              run by `manage.py db_worker`)
 DOSSIER_PERF  "1" to install the measuring tools (perf/: generate_corpus, benchmark), which the
               wheel does not ship; CI and benchmark runs set it (default: off)
 DOSSIER_MAX_FORM_BYTES    largest request body anywhere but an admin's POST to the import page, refused
