@@ -17,10 +17,10 @@ import tempfile
 import threading
 import time
 import tracemalloc
-from html import escape
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from html import escape
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlencode
 
