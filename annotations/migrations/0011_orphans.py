@@ -6,9 +6,8 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-# Issue 18: admins manage feeds and sitemaps and read archived pages, old versions and jobs in the admin.
-ADMIN_GAINS = [("dossier", f"{action}_source") for action in ("view", "add", "change", "delete")] + [
-    ("dossier", f"view_{model}") for model in ("archive", "articleversion", "job")]
+# Issue 18: admins manage feeds and sitemaps in the admin.
+ADMIN_GAINS = [("dossier", f"{action}_source") for action in ("view", "add", "change", "delete")]
 
 
 def _roles():

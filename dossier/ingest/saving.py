@@ -165,8 +165,9 @@ def revise(article, draft, segments, outlets, authors, user, now, source_name):
         content_hash=article.content_hash, imported_at=article.imported_at, replaced_at=now,
     )
     # The new passages go in above the old ones' paragraph numbers (unique per article), and come
-    # down once the old ones are gone.
-    shift = (old[-1][1] + 1) if old else 0
+    # down once the old ones are gone: by at least their own count, so that no row moving down meets
+    # one not yet moved (PostgreSQL checks uniqueness row by row).
+    shift = max((old[-1][1] + 1) if old else 0, (segments[-1].paragraph + 1) if segments else 0)
     insert_rows(
         Passage,
         ["article_id", "paragraph", "sentence", "start", "end"],

@@ -72,7 +72,7 @@ class Migration(migrations.Migration):
                 ('status', models.CharField(choices=[('queued', 'Waiting for the worker'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], default='queued', max_length=10)),
                 ('total', models.PositiveIntegerField(default=0, help_text='Items to do, when known.')),
                 ('done', models.PositiveIntegerField(default=0, help_text='Items done so far.')),
-                ('lines', models.JSONField(default=list, help_text='One line per item done: its result.')),
+                ('lines', models.JSONField(default=list, help_text='One per item done: {"text": what became of it, and details}.')),
                 ('summary', models.TextField(blank=True, help_text='The outcome, once finished.')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('finished_at', models.DateTimeField(blank=True, null=True)),
