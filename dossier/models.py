@@ -388,7 +388,6 @@ class Job(models.Model):
     class Kind(models.TextChoices):
         IMPORT = "import", "Import"
         POLL = "poll", "Poll sources"
-        EXPORT = "export", "Export"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Waiting for the worker"

@@ -253,8 +253,8 @@ DOSSIER_MAX_IMPORT_BYTES = int(os.environ.get("DOSSIER_MAX_IMPORT_BYTES", 20 * 1
 # One article may have at most this many passages (sentences), from the command or the browser:
 # a 19 MB text would otherwise become millions of rows.
 DOSSIER_MAX_PASSAGES = int(os.environ.get("DOSSIER_MAX_PASSAGES", 20_000))
-# The admin import page takes at most this many records per file; more would outlast the
-# request's time limit (there are no background tasks), so the command takes them.
+# The admin import page takes at most this many records per file, in the request or as a background
+# job; larger files go through the command.
 DOSSIER_MAX_WEB_IMPORT_RECORDS = int(os.environ.get("DOSSIER_MAX_WEB_IMPORT_RECORDS", 2_000))
 DATA_UPLOAD_MAX_NUMBER_FILES = 200
 # Fetching pages, feeds and sitemaps (dossier/ingest/fetching.py): the whole fetch, redirects included,

@@ -68,7 +68,7 @@ class Migration(migrations.Migration):
             name='Job',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('import', 'Import'), ('poll', 'Poll sources'), ('export', 'Export')], max_length=10)),
+                ('kind', models.CharField(choices=[('import', 'Import'), ('poll', 'Poll sources')], max_length=10)),
                 ('status', models.CharField(choices=[('queued', 'Waiting for the worker'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], default='queued', max_length=10)),
                 ('total', models.PositiveIntegerField(default=0, help_text='Items to do, when known.')),
                 ('done', models.PositiveIntegerField(default=0, help_text='Items done so far.')),
