@@ -111,3 +111,14 @@ def test_two_annotations_landing_on_one_passage_keep_one_and_orphan_the_other(ar
     new = reimport(merged)
 
     assert Annotation.objects.filter(review__article=new).count() + Orphan.objects.filter(article=new).count() == 2
+
+
+def test_a_new_version_with_more_paragraphs_than_the_old_numbers_them_from_zero(reviewer):
+    # PostgreSQL checks the passages' unique position row by row while they are renumbered.
+    article = make_article(body="One paragraph only.", title="Growing", url=URL)
+    make_review(article, reviewer, {0: "o"}, submit=False)
+
+    new = reimport([f"Paragraph {n}." for n in range(2)] + ["One paragraph only.", "Last."], title="Growing")
+
+    assert list(new.passages.values_list("paragraph", "sentence")) == [(0, 0), (0, 1), (1, 0), (1, 1)]
+    assert placed(new) == [("rita", "o", "One paragraph only.", "")]
