@@ -95,12 +95,13 @@ def test_demo_writes_no_env_file_when_settings_read_none(settings):
 def test_demo_serves_with_a_task_worker_beside_the_server_and_stops_it_after(monkeypatch):
     from annotations.management.commands import demo as command
 
-    started, served = [], []
+    started, served, workers = [], [], []
 
     class Worker:
         def __init__(self, args):
             started.append(args)
-            self.stopped = False
+            self.args, self.stopped = args, False
+            workers.append(self)
 
         def terminate(self):
             self.stopped = True
@@ -123,4 +124,5 @@ def test_demo_serves_with_a_task_worker_beside_the_server_and_stops_it_after(mon
 
     assert served == [("127.0.0.1:8000",)]
     assert started and started[0][-2:] == ["db_worker", "--no-reload"]
+    assert workers[0].stopped  # the worker ends with the server
     assert "with a task worker" in out.getvalue()
