@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "axes",
     "dossier",
     "annotations",
+    "campaigns",
 ]
 if env_flag("DOSSIER_PERF"):  # measuring tools: CI and benchmarks only
     INSTALLED_APPS.append("perf")

@@ -2,9 +2,10 @@
 from .flags import HEX_COLOUR, CodebookVersion, Flag
 from .log import Export
 from .reviews import Annotation, Review, ReviewClosed
+from .rulings import Ruling
 from .scores import ArticleSummary, ScoredArticle
 
 __all__ = [
     "HEX_COLOUR", "Annotation", "ArticleSummary", "CodebookVersion", "Export", "Flag", "Review", "ReviewClosed",
-    "ScoredArticle",
+    "Ruling", "ScoredArticle",
 ]

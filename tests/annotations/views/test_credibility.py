@@ -249,11 +249,11 @@ def test_summary_and_comparison_cost_the_same_queries_however_long_the_article(
         make_review(article, reviewer, {0: "u"})
         make_review(article, other_reviewer, {0: "q"})
     client.force_login(editor)
-    # session, user, roles, article+outlet, authors, passages, reviews+reviewers, annotations+flags
+    # session, user, roles, article+outlet, authors, passages, reviews+reviewers, annotations+flags, rulings
     for article in (short, long):
-        with django_assert_num_queries(8):
+        with django_assert_num_queries(9):
             assert client.get(summary_url(article)).status_code == 200
-        with django_assert_num_queries(7):
+        with django_assert_num_queries(8):
             assert client.get(compare_url(article)).status_code == 200
 
 
