@@ -3,13 +3,24 @@ in the same transaction.
 """
 from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save, pre_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from simple_history.models import HistoricalRecords
 
 from dossier.models import Article, Passage
 
 from . import summaries
 from .models import Annotation, CodebookVersion, Flag, Review
+
+# Extension points for the apps built on annotations (campaigns), which annotations never imports.
+# Each receiver answers for itself; the pages take the first answer that is not None.
+queue_sections = Signal()  # reviewer=: context for the top of the reviewer's queue (their assignments)
+next_assignment = Signal()  # reviewer=: the id of the article the reviewer should open next, or None
+review_refusal = Signal()  # article=, reviewer=: why this reviewer may not review the article, or None
+
+
+def first_answer(signal, **kwargs):
+    """The first receiver's answer that is not None, else None."""
+    return next((answer for _, answer in signal.send(sender=None, **kwargs) if answer is not None), None)
 
 
 def _deleting(origin, model):

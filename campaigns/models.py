@@ -1,9 +1,11 @@
 """Campaigns, their articles and reviewers, the assignments that share the work out, and conflicts."""
 import random
 from collections import defaultdict
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models, transaction
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -22,6 +24,18 @@ class CampaignError(ValueError):
 
 
 class CampaignQuerySet(models.QuerySet):
+    def with_counts(self):
+        """Campaigns with `articles`, `assignments` and `submitted` counted: one query (subqueries)."""
+        def counted(model, **condition):
+            rows = model.objects.filter(campaign=models.OuterRef("pk"), **condition).order_by()
+            return models.Subquery(rows.values("campaign").annotate(n=models.Count("pk")).values("n"))
+
+        return self.annotate(
+            article_count=Coalesce(counted(CampaignArticle), 0),
+            assignment_count=Coalesce(counted(Assignment), 0),
+            submitted_count=Coalesce(counted(Assignment, state=Assignment.State.SUBMITTED), 0),
+        )
+
     def locked(self, pk):
         """The campaign, its row locked until the transaction ends (PostgreSQL; SQLite's IMMEDIATE
         transactions already serialise writers): two editors opening it at once assign once.
@@ -162,6 +176,13 @@ class Campaign(models.Model):
 
     def get_absolute_url(self):
         return reverse("campaigns:detail", args=[self.pk])
+
+    def sample_article_ids(self):
+        """A subquery of the articles agreement is measured on: the reliability sample, or all if it has none."""
+        links = self.article_links.all()
+        if self.reliability_share:
+            links = links.filter(in_sample=True)
+        return links.values("article_id")
 
     def open(self):
         """Assign every article and open the campaign; False if it was not a draft (someone else opened it)."""
@@ -365,12 +386,30 @@ class AssignmentQuerySet(models.QuerySet):
         return (
             self.filter(reviewer=reviewer, campaign__state=Campaign.State.OPEN)
             .select_related("campaign", "article")
-            .defer("article__body", "article__original_text", "campaign__brief")
+            .defer("article__body", "article__original_text")
             .order_by(models.F("due").asc(nulls_last=True), "campaign_id", "article_id")
         )
 
     def unfinished(self):
         return self.exclude(state=Assignment.State.SUBMITTED)
+
+    def per_reviewer(self):
+        """Rows of reviewer username, `total`, `started`, `submitted`, `overdue`: one query."""
+        return self._progress("reviewer_id", "reviewer__username").order_by("reviewer__username")
+
+    def per_article(self):
+        """Rows of article id and title with the same counts, least complete first: one query."""
+        return self._progress("article_id", "article__title").order_by("submitted", "article_id")
+
+    def _progress(self, *keys):
+        State = Assignment.State
+        return self.values(*keys).annotate(
+            total=models.Count("pk"),
+            started=models.Count("pk", filter=models.Q(state=State.IN_PROGRESS)),
+            submitted=models.Count("pk", filter=models.Q(state=State.SUBMITTED)),
+            overdue=models.Count("pk", filter=~models.Q(state=State.SUBMITTED)
+                                 & models.Q(due__lt=timezone.localdate())),
+        )
 
     def overdue(self, today=None):
         return self.unfinished().filter(due__lt=today or timezone.localdate())
@@ -379,7 +418,7 @@ class AssignmentQuerySet(models.QuerySet):
         """Unfinished work in open campaigns due from today to `days` days ahead (the digest's)."""
         today = today or timezone.localdate()
         return self.unfinished().filter(
-            campaign__state=Campaign.State.OPEN, due__gte=today, due__lte=today + timezone.timedelta(days=days)
+            campaign__state=Campaign.State.OPEN, due__gte=today, due__lte=today + timedelta(days=days)
         )
 
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("accounts/password_change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("", include((article_patterns, "dossier"))),
     path("", include("annotations.urls")),
+    path("campaigns/", include("campaigns.urls")),
 ]
 
 # Every 500 is logged, even one from another error page (dossier.views.server_error).

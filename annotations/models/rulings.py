@@ -13,6 +13,12 @@ class RulingQuerySet(models.QuerySet):
         """{passage id: category} of the article's rulings: one query."""
         return dict(self.filter(passage__article=article).values_list("passage_id", "category"))
 
+    def rule(self, passage, category, rationale, editor):
+        """Rule (or revise the ruling on) a passage; the history keeps every earlier ruling."""
+        return self.update_or_create(
+            passage=passage, defaults={"category": category, "rationale": rationale, "editor": editor}
+        )[0]
+
 
 class Ruling(models.Model):
     """An editor's category for a passage the reviewers dispute; revised in place, audited by its history."""

@@ -13,6 +13,7 @@ from annotations.access import ONLY_REVIEWERS, REVIEWERS, reviewers_only, worksp
 from annotations.filters import QueueFilter
 from annotations.forms import AnnotationForm
 from annotations.models import HEX_COLOUR, Flag, Review, ReviewClosed, ScoredArticle
+from annotations.signals import first_answer, next_assignment, queue_sections, review_refusal
 from annotations.tables import QueueTable
 from annotations.workspace import attach_marks, build_workspace
 
@@ -27,11 +28,20 @@ class QueueView(FilteredTableView):
     def get_queryset(self):
         return Article.objects.for_list().with_review_status(self.request.user)
 
+    def get_context_data(self, **kwargs):
+        # Assigned work first (campaigns fills it in; nothing when no app does).
+        sections = first_answer(queue_sections, reviewer=self.request.user) or {}
+        return super().get_context_data(**kwargs, **sections)
+
 
 @require_GET
 @reviewers_only
 def next_article(request):
-    """Open the reviewer's next article: one in progress first, else the newest not started."""
+    """Open the reviewer's next article: their oldest due assignment first, else one in progress, else the
+    newest not started."""
+    assigned = first_answer(next_assignment, reviewer=request.user)
+    if assigned is not None:
+        return redirect("annotations:workspace", assigned)
     article = ScoredArticle.objects.next_for(request.user)
     if article is None:
         messages.success(request, "Your queue is empty: you have submitted a review of every article.")
@@ -57,6 +67,8 @@ def annotate(request, pk):
     form = AnnotationForm(article, request.POST)
     if not form.is_valid():
         return JsonResponse({"error": form.error_text()}, status=400)
+    if refusal := first_answer(review_refusal, article=article, reviewer=request.user):
+        return JsonResponse({"error": refusal}, status=403)
     review = Review.objects.lock_for(article, request.user)
     passage = form.cleaned_data["passage"]
     try:
@@ -80,6 +92,9 @@ def annotate(request, pk):
 def submit(request, pk):
     """Submit the reviewer's review of the article; submitting twice changes nothing."""
     article = get_object_or_404(Article.objects.only("id", "title"), pk=pk)
+    if refusal := first_answer(review_refusal, article=article, reviewer=request.user):
+        messages.error(request, refusal)
+        return redirect("annotations:workspace", article.pk)
     Review.objects.lock_for(article, request.user).submit()
     messages.success(request, f"Review of “{article.title}” submitted.")
     return redirect("annotations:workspace", article.pk)
