@@ -29,9 +29,13 @@ def _deleting(origin, model):
 
 
 @receiver(post_save, sender=Review)
-def review_saved(sender, instance, **kwargs):
-    # Starting a review changes the article's status; submitting it changes every score.
-    summaries.refresh([instance.article_id])
+def review_saved(sender, instance, created=False, raw=False, **kwargs):
+    # Starting a review changes only the count of reviews in progress (and so the status); submitting
+    # it changes every score.
+    if created and not raw and not instance.is_submitted:
+        summaries.review_started(instance.article_id)
+    else:
+        summaries.refresh([instance.article_id])
 
 
 @receiver(post_delete, sender=Review)

@@ -2,6 +2,7 @@
 from collections import defaultdict
 
 from django.db import transaction
+from django.db.models import F
 
 from dossier.bulk import batches
 from dossier.models import Article, Passage
@@ -72,6 +73,20 @@ def refresh(article_ids, codebook_version=None):
             # Read after the lock: a concurrent change to the same article has committed by then.
             lock(batch)
             _store(fresh_summaries(batch, codebook_version))
+
+
+def review_started(article_id):
+    """A review in progress was just added: count it on the stored summary, whose scores it cannot move
+    (the first toggle on an article starts a review, and must not pay for a bootstrap). Call inside the
+    transaction that added it.
+    """
+    with transaction.atomic():
+        lock([article_id])
+        counted = ArticleSummary.objects.filter(article_id=article_id).update(
+            reviews_in_progress=F("reviews_in_progress") + 1
+        )
+        if not counted:  # the article's first review: its summary starts here
+            _store(fresh_summaries([article_id]))
 
 
 @transaction.atomic

@@ -81,3 +81,12 @@ def test_percentiles_are_nearest_rank():
     assert result.p50 == pytest.approx(50.5) and result.p95 == pytest.approx(95)
     assert benchmark.Result("x", "/", [0.001, 0.002, 0.010]).p95 == pytest.approx(10)
     assert benchmark.Bar(25, 50).met(result) is False and benchmark.Bar(None, 96).met(result) is True
+
+
+def test_only_measures_the_parts_named(tmp_path):
+    call_command("generate_corpus", "--articles", "5", stdout=StringIO(), stderr=StringIO())
+    out = StringIO()
+    call_command("benchmark", "--requests", "2", "--only", "toggles", "refreshes", stdout=out, stderr=StringIO())
+    rows = [line for line in out.getvalue().splitlines() if line.startswith("| ") and "measured" not in line]
+    assert [row.split(" (")[0] for row in rows] == ["| Flag toggle", "| Summary refresh"]
+    assert not Review.objects.filter(reviewer__username=benchmark.REVIEWER).exists()

@@ -28,8 +28,10 @@ class Command(BaseCommand):
         parser.add_argument("--runs", type=positive, default=5,
                             help="Runs of each export and import (default 5): each takes seconds.")
         parser.add_argument("--json", type=Path, metavar="FILE", dest="json_file", help="Also write the figures here.")
+        parser.add_argument("--only", nargs="+", choices=Benchmark.PARTS, metavar="PART",
+                            help=f"Measure only these parts ({', '.join(Benchmark.PARTS)}); default all.")
 
-    def handle(self, *args, articles, reviewers, seed, requests, runs, json_file, **options):
+    def handle(self, *args, articles, reviewers, seed, requests, runs, json_file, only=None, **options):
         present = Article.objects.count()
         if articles and not present:
             call_command("generate_corpus", articles=articles, reviewers=reviewers, seed=seed,
@@ -41,7 +43,7 @@ class Command(BaseCommand):
             self.stderr.write(f"Only {requests} requests per page: the percentiles are rough.")
         say = self.stderr.write if options["verbosity"] >= 1 else (lambda message: None)
         try:
-            results = Benchmark(requests=requests, runs=runs, progress=say).run()
+            results = Benchmark(requests=requests, runs=runs, progress=say).run(only)
         except (ValueError, RuntimeError) as error:
             raise CommandError(str(error)) from None
         report = environment(results)
