@@ -19,7 +19,11 @@ from django.test import Client
 from django.urls import NoReverseMatch, URLResolver, get_resolver, include, path, reverse
 from factories import make_article, make_review
 
-from annotations.models import Annotation, Export, Flag, Review
+from dossier.models import Outlet
+
+from annotations.models import Annotation, Export, Flag, Review, Ruling
+
+from campaigns.models import Campaign, Conflict
 
 pytestmark = pytest.mark.django_db
 
@@ -115,6 +119,8 @@ class Entry:
 
 
 ARTICLE = lambda world: {"pk": world.article.pk}  # noqa: E731
+CAMPAIGN = lambda world: {"pk": world.campaign.pk}  # noqa: E731
+TO_CAMPAIGN = Redirect("campaigns:detail", args=lambda world: [world.campaign.pk])
 
 MATRIX = {
     # django.contrib.auth.urls' login and password change; the login page is open to everyone.
@@ -193,6 +199,25 @@ MATRIX = {
         kwargs=ARTICLE,
     ),
     "annotations:flag-styles": Entry(GET=alike(200), POST=alike(405)),
+    # campaigns: editors and admins plan and run them (reviewers meet them in their queue)
+    "campaigns:list": Entry(GET=scores_only(), POST=alike(405)),
+    "campaigns:create": Entry(GET=scores_only(), POST=scores_only()),  # empty form: errors shown
+    "campaigns:detail": Entry(GET=scores_only(), POST=alike(405), kwargs=CAMPAIGN),
+    # Already open: nothing changes, and the editor is sent back to the campaign page.
+    "campaigns:open": Entry(GET=alike(405), POST=scores_only(TO_CAMPAIGN), kwargs=CAMPAIGN),
+    "campaigns:close": Entry(GET=alike(405), POST=scores_only(TO_CAMPAIGN), kwargs=CAMPAIGN),
+    # Empty bodies: a message says what is missing.
+    "campaigns:add-articles": Entry(GET=alike(405), POST=scores_only(TO_CAMPAIGN), kwargs=CAMPAIGN),
+    "campaigns:add-reviewers": Entry(GET=alike(405), POST=scores_only(TO_CAMPAIGN), kwargs=CAMPAIGN),
+    "campaigns:remove-reviewer": Entry(
+        GET=alike(405), POST=scores_only(TO_CAMPAIGN),
+        kwargs=lambda world: {"pk": world.campaign.pk, "reviewer_pk": world.users["reviewer"].pk},
+    ),
+    "campaigns:adjudication": Entry(GET=scores_only(), POST=alike(405), kwargs=CAMPAIGN),
+    "campaigns:adjudicate": Entry(  # the first passage is disputed (sourced vs unsourced); an empty ruling: errors
+        GET=scores_only(), POST=scores_only(),
+        kwargs=lambda world: {"pk": world.campaign.pk, "passage_pk": world.passage.pk},
+    ),
 }
 
 
@@ -216,7 +241,13 @@ def world(reviewer, other_reviewer, editor, admin, outsider):
     rita.set_flag(passages[1], Flag.objects.get(shortcut="u"), False)  # leaves a deletion record to restore
     rita.submit()
     make_review(article, other_reviewer, {0: "u", 2: "o"})
+    # An open campaign over it (both reviewers assigned), a ruling on its disputed first passage, a conflict.
+    campaign = Campaign.objects.plan("Matrix campaign", [article.pk], [reviewer, other_reviewer], seed=1)
+    campaign.open()
+    Ruling.objects.rule(passages[0], "sourced", "On record.", editor)
+    Conflict.objects.create(reviewer=reviewer, outlet=Outlet.objects.create(name="Rival Outlet"))
     return SimpleNamespace(
+        campaign=campaign,
         article=article, outlet=article.outlet, author=article.authors.get(), passage=passages[0], flag=flag,
         removed_flag_record=Annotation.history.get(review_id=rita.pk, history_type="-"),
         users={"anonymous": None, "reviewer": reviewer, "other_reviewer": other_reviewer, "editor": editor,
