@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 NAMES = ["first page", "the deepest", "Article summary", "workspace", "Outlet page", "Flag toggle", "Summary refresh",
          "CSV export",
-         "plain-text articles", "JSONL"]
+         "plain-text articles", "JSONL", "Opening a campaign"]
 
 
 @pytest.fixture
