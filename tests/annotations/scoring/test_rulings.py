@@ -29,7 +29,8 @@ def test_rulings_replace_only_disputed_passages_and_leave_the_alphas_as_the_revi
         expected = rulings[passage] if passage in ruled else before.consensus[passage]
         assert after.consensus[passage] == expected
     lengths = dict(passages)
-    assert after.shares.chars[scoring.DISPUTED] == before.shares.chars[scoring.DISPUTED] - sum(lengths[p] for p in ruled)
+    ruled_chars = sum(lengths[p] for p in ruled)
+    assert after.shares.chars[scoring.DISPUTED] == before.shares.chars[scoring.DISPUTED] - ruled_chars
     assert after.shares.total == before.shares.total
     assert (after.agreement, after.alpha_fact, after.alpha_sourcing) == (
         before.agreement, before.alpha_fact, before.alpha_sourcing)
