@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from dossier.bulk import batches
 from dossier.ingest.names import name_key
 from dossier.models import Article, Author, Outlet
 from dossier.roles import Role, has_role
@@ -60,7 +61,7 @@ class CampaignQuerySet(models.QuerySet):
             problems.append(f"A campaign named “{name}” already exists.")
         if not article_ids:
             problems.append("The campaign has no articles: the article filter matched none.")
-        elif Article.objects.filter(pk__in=article_ids[:1000]).count() < len(article_ids[:1000]):
+        elif sum(Article.objects.filter(pk__in=batch).count() for batch in batches(article_ids)) < len(article_ids):
             problems.append("Some of the articles given do not exist.")
         if per_article < 1:
             problems.append("Reviewers per article must be at least 1.")
@@ -214,7 +215,9 @@ class Campaign(models.Model):
         Raises CampaignError (and the caller's transaction saves nothing) when an article has too few
         eligible reviewers. A fixed number of queries, a batch of inserts per thousand assignments.
         """
-        pool = list(self.memberships.filter(active=True).values_list("reviewer_id", flat=True))
+        pool = list(
+            self.memberships.filter(active=True, reviewer__is_active=True).values_list("reviewer_id", flat=True)
+        )
         members = list(self.article_links.values_list("article_id", "in_sample"))
         existing = list(self.assignments.values_list("article_id", "reviewer_id"))
         assigned = defaultdict(set)

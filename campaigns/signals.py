@@ -1,8 +1,10 @@
 """Assignments follow their reviews; and the reviewer's pages (annotations) learn of assignments through
 the extension points annotations.signals defines.
 """
+import logging
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
 from django.db.models.signals import post_save
 from django.dispatch import receiver
@@ -10,7 +12,9 @@ from django.dispatch import receiver
 from annotations.models import Review
 from annotations.signals import next_assignment, queue_sections, review_refusal
 
-from .models import Assignment, Campaign, CampaignArticle
+from .models import Assignment, Campaign, CampaignArticle, CampaignError, CampaignReviewer
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -58,3 +62,21 @@ def assigned_to_others(sender, article, reviewer, **kwargs):
     if closed_to_me is None:
         return None
     return f"This article is assigned to other reviewers in the campaign “{closed_to_me}”."
+
+
+@receiver(post_save, sender=get_user_model(), dispatch_uid="campaigns.reviewer_deactivated")
+def hand_over_work(sender, instance, raw=False, **kwargs):
+    """A deactivated reviewer leaves every open campaign's pool; their unstarted work goes to others."""
+    if raw or instance.is_active:
+        return
+    for membership in CampaignReviewer.objects.filter(
+        reviewer=instance, active=True, campaign__state=Campaign.State.OPEN
+    ).select_related("campaign"):
+        try:
+            moved = membership.campaign.remove_reviewer(instance)
+        except CampaignError as error:  # nobody eligible is left: the work stays put, and the log says why
+            logger.warning("%s was deactivated; campaign “%s” keeps their work: %s", instance, membership.campaign,
+                           error)
+        else:
+            logger.warning("%s was deactivated; campaign “%s” handed %d unstarted assignments to others.",
+                           instance, membership.campaign, moved)

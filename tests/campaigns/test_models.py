@@ -170,3 +170,15 @@ def test_overdue_and_due_soon_read_the_due_date(pool):
     assert Assignment.objects.due_within(1, today).count() == 0
     assert Assignment.objects.overdue(today + datetime.timedelta(days=3)).count() == 1
     assert not Assignment.objects.get().overdue
+
+
+def test_a_deactivated_reviewer_hands_their_unstarted_work_to_others_and_the_log_says_so(pool, caplog):
+    campaign = Campaign.objects.plan("Deactivate", articles(4), pool, per_article=2, seed=3)
+    campaign.open()
+    leaving = pool[1]
+    assert Assignment.objects.filter(reviewer=leaving).exists()
+    leaving.is_active = False
+    leaving.save()
+    assert not Assignment.objects.filter(reviewer=leaving).exists()
+    assert set(Counter(Assignment.objects.values_list("article_id", flat=True)).values()) == {2}
+    assert "handed 2 unstarted assignments to others" in caplog.text
