@@ -79,9 +79,6 @@ CREDIBILITY = (
     Column("word_count", "Words", "word_count", order_by=("word_count", "id"), css="number"),
     Column("reviewers", "Reviewers", "reviewers", order_by=("reviewers", "id"), css="number"),
     _score("sourced_fact_share", "Sourced-fact share"),
-    # Not sortable: no index walks it, and the table's sorts must not scan the corpus.
-    Column("ruled_sourced_fact_share", "Sourced-fact share after rulings", "ruled_sourced_fact_share",
-           show=formatting.percent, export=_percent, css="number"),
     _score("unsourced_share", "Unsourced"),
     _score("opinion_share", "Opinion"),
     _score("fact_coverage", "Fact coverage"),

@@ -47,10 +47,6 @@ class ArticleSummary(models.Model):
         default=0, help_text="All the characters while no review is submitted, else none."
     )
     sourced_fact_share = models.FloatField(null=True, help_text="Sourced / (sourced + unsourced); empty when neither.")
-    ruled_sourced_fact_share = models.FloatField(
-        null=True, help_text="The headline after editors' rulings on disputed passages (the headline itself "
-        "when no ruling applies)."
-    )
     sourced_fact_share_ci_low = models.FloatField(null=True, help_text="The headline's 95% interval, low end.")
     sourced_fact_share_ci_high = models.FloatField(null=True, help_text="The headline's 95% interval, high end.")
     sourced_fact_share_low = models.FloatField(
@@ -98,8 +94,7 @@ class ArticleSummary(models.Model):
     # Compared field by field by `recompute_summaries --check`.
     SCORE_FIELDS = [
         "method_version", "codebook_version", "sourced_chars", "unsourced_chars", "opinion_chars", "neutral_chars",
-        "disputed_chars", "not_reviewed_chars", "sourced_fact_share", "ruled_sourced_fact_share",
-        "sourced_fact_share_ci_low",
+        "disputed_chars", "not_reviewed_chars", "sourced_fact_share", "sourced_fact_share_ci_low",
         "sourced_fact_share_ci_high", "sourced_fact_share_low", "sourced_fact_share_high", "fact_coverage",
         "unsourced_share", "opinion_share", "agreement", "agreement_ci_low", "agreement_ci_high", "alpha_reliable",
         "alpha_fact", "alpha_fact_ci_low", "alpha_fact_ci_high", "alpha_sourcing", "alpha_sourcing_ci_low",
@@ -120,9 +115,8 @@ class ArticleSummary(models.Model):
         return f"Summary of article {self.article_id}"
 
     @classmethod
-    def of(cls, article_id, score, reviews_in_progress, codebook_version, ruled=None):
-        """The summary an article's Score (computed with its bootstrap intervals) gives, unsaved; `ruled`
-        is its Score after rulings when one applies."""
+    def of(cls, article_id, score, reviews_in_progress, codebook_version):
+        """The summary an article's Score (computed with its bootstrap intervals) gives, unsaved."""
         shares, intervals = score.shares, score.intervals
         low, high = score.bounds or (None, None)
         sourcing = score.sourcing_totals
@@ -132,7 +126,6 @@ class ArticleSummary(models.Model):
             codebook_version=codebook_version,
             **{f"{category}_chars": chars for category, chars in shares.chars.items()},
             sourced_fact_share=shares.sourced_fact_share,
-            ruled_sourced_fact_share=(ruled or score).shares.sourced_fact_share,
             **_ends("sourced_fact_share_ci", intervals.sourced_fact_share),
             sourced_fact_share_low=low,
             sourced_fact_share_high=high,
@@ -211,7 +204,6 @@ class ScoredArticleQuerySet(ArticleQuerySet):
         Status = ArticleSummary.Status
         return self.annotate(
             sourced_fact_share=models.F("summary__sourced_fact_share"),
-            ruled_sourced_fact_share=models.F("summary__ruled_sourced_fact_share"),
             unsourced_share=models.F("summary__unsourced_share"),
             opinion_share=models.F("summary__opinion_share"),
             agreement=models.F("summary__agreement"),
