@@ -223,10 +223,23 @@
       form.querySelector(".note-elsewhere").textContent = elsewhere ? " (another passage: not saved)" : "";
     }
     const shown = [...refused, ...forms];
-    if (shown.some((form, index) => noteForms.children[index] !== form) || noteForms.children.length !== shown.length) {
-      noteForms.replaceChildren(...shown);
-    }
+    placeForms(shown);
     noteEmpty.hidden = shown.length > 0;
+  }
+
+  // Put the forms in order by moving the others around them: moving or removing the form being typed in
+  // would take its focus away, and the next letters typed would be read as keys.
+  function placeForms(shown) {
+    const typing = document.activeElement;
+    const caret = typing instanceof HTMLInputElement ? [typing.selectionStart, typing.selectionEnd] : null;
+    for (const form of Array.from(noteForms.children)) if (!shown.includes(form) && !form.contains(typing)) form.remove();
+    shown.forEach((form, index) => {
+      if (noteForms.children[index] !== form && !form.contains(typing)) noteForms.insertBefore(form, noteForms.children[index] || null);
+    });
+    if (typing && noteForms.contains(typing) && document.activeElement !== typing) {
+      typing.focus();
+      if (caret) typing.setSelectionRange(...caret);
+    }
   }
 
   function newNoteForm(passage, mark) {
@@ -334,7 +347,8 @@
     draw(passage);
     showProgress();
     showStatus();
-    state.chain = state.chain.then(() => send(passage, change));
+    // A failure inside send() must not leave the chain rejected: every later change would wait forever.
+    state.chain = state.chain.then(() => send(passage, change)).catch((error) => console.error(error));
     return state.chain;
   }
 
@@ -355,7 +369,10 @@
         credentials: "same-origin",
       });
       const answer = await response.json().catch(() => ({}));
-      if (response.ok) reply = answer;
+      if (response.ok && Array.isArray(answer.marks)) reply = answer;
+      else if (response.redirected || (response.ok && !answer.error)) {
+        reason = "you are no longer signed in; sign in again in another tab, then repeat the change";
+      }
       else reason = answer.error || `the server answered ${response.status}`;
     } catch {
       reason = "the server cannot be reached; check the connection and try again";
@@ -368,11 +385,16 @@
       if (change.form?.classList.contains("elsewhere")) change.form.remove();
     } else {
       const name = flags.get(change.flag).name;
-      const what = change.form ? `the note on “${name}” was kept in its form` : `“${name}” was ${change.on ? "taken off" : "put back"}`;
+      const kept = state.confirmed.has(change.flag);
+      const what = change.form ? `the note on “${name}” was kept in its form`
+        : !change.on ? `“${name}” was put back`
+        : kept ? `“${name}” keeps what it had before` : `“${name}” was taken off`;
       failure = `Not saved: ${reason.replace(/\.$/, "")}. ${what[0].toUpperCase()}${what.slice(1)}.`;
       if (change.form) {
         change.form.saved = { note: state.confirmed.get(change.flag)?.note ?? "", evidence_url: state.confirmed.get(change.flag)?.evidence_url ?? "" };
         change.form.classList.add("unsaved");
+        if (!change.form.isConnected) noteForms.append(change.form); // the reviewer had moved on: bring it back
+        showCurrentFlags();
       }
     }
     draw(passage);
@@ -404,6 +426,7 @@
 
   function toggle(flag) {
     if (!editable) return;
+    choosing = null;
     const words = selectedWords();
     if (words.refusal) return say(words.refusal);
     // Words selected in another passage are flagged where they are: that passage becomes the current one.
@@ -445,7 +468,9 @@
     if (code === "KeyJ" || code === "ArrowDown") select(current + 1);
     else if (code === "KeyK" || code === "ArrowUp") select(Math.max(current - 1, 0));
     else if (code === "KeyN" && editable) askForNote();
-    else if (keyCodes.has(code)) toggle(keyCodes.get(code));
+    else if (keyCodes.has(code)) {
+      if (!event.repeat) toggle(keyCodes.get(code)); // a key held down toggles once
+    }
     else return;
     event.preventDefault();
   });
@@ -482,9 +507,11 @@
   submitForm?.addEventListener("submit", async (event) => {
     event.preventDefault();
     document.activeElement?.blur(); // a note being typed is saved first
+    failure = "";
     if (inFlight) {
       statusLine.textContent = "Saving… the review is submitted once every change is saved.";
       await Promise.all(passages.map((passage) => states.get(passage).chain));
+      if (failure) return; // a change was refused meanwhile: its reason is on screen
     }
     // A refused note stays in its form with the reason on screen: nothing is submitted over it.
     if (hasUnsavedNote()) return say("A note is not saved yet: correct it and press Enter, or Esc to drop the change, then submit.");

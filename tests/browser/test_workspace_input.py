@@ -164,6 +164,44 @@ def test_an_unreachable_server_is_said_in_words_and_the_mark_rolls_back(page, li
     expect(own_marks(page, only)).to_have_count(0)
 
 
+def test_a_signed_out_session_is_said_in_words_and_later_saves_still_go(page, live_server, login, reviewer):
+    # Signed out elsewhere: the save is redirected to the login page, which answers 200 with HTML.
+    article = make_article(body="Prices rose sharply. Everyone agrees.")
+    first, second = passages_of(article)
+    login(page, live_server, "rita")
+    open_workspace(page, live_server, article)
+    page.route(ANNOTATE, lambda route: route.fulfill(status=200, content_type="text/html", body="<form>Log in</form>"))
+    page.keyboard.press("j")
+    page.keyboard.press("u")
+    expect(page.locator("#status")).to_have_text(
+        "Not saved: you are no longer signed in; sign in again in another tab, then repeat the change. "
+        "“Unsourced claim” was taken off."
+    )
+    expect(own_marks(page, first)).to_have_count(0)
+    page.unroute(ANNOTATE)
+    with saving(page):
+        page.keyboard.press("o")  # the same passage's next change is sent: its queue did not jam
+    expect(page.locator("#status")).to_have_text(SAVED)
+    assert annotations_of(reviewer, article) == {(first.pk, "o", None, None, "")}
+
+
+def test_a_flag_key_held_down_toggles_once(page, live_server, login, reviewer):
+    article = make_article(body="Prices rose sharply.")
+    [only] = passages_of(article)
+    login(page, live_server, "rita")
+    open_workspace(page, live_server, article)
+    page.keyboard.press("j")
+    requests = []
+    page.on("request", lambda request: requests.append(request) if request.method == "POST" else None)
+    with saving(page):
+        for _ in range(4):
+            page.keyboard.down("u")  # the second and later come with event.repeat, as a held key's do
+        page.keyboard.up("u")
+    expect(page.locator("#status")).to_have_text(SAVED)
+    expect(own_marks(page, only)).to_have_count(1)
+    assert len(requests) == 1
+
+
 def test_key_to_mark_latency_with_the_reply_delayed_300_ms(page, live_server, login, reviewer):
     """Reports (does not assert) the time from keydown to the mark on the page, with every save's reply
     held 300 ms; the figure goes into docs/performance.md. The check is that marks come first."""
@@ -333,6 +371,34 @@ def test_a_refused_evidence_address_stays_in_its_form_with_the_reason(page, live
     expect(page.locator(".note-form")).to_have_count(0)
     assert Annotation.objects.get().evidence_url == "https://example.org/survey"
     assert Annotation.objects.get().passage == only
+
+
+def test_a_note_refused_after_the_reviewer_moved_on_comes_back_to_the_panel(page, live_server, login, reviewer):
+    article = make_article(body="Prices rose sharply. Everyone agrees.")
+    first, second = passages_of(article)
+    login(page, live_server, "rita")
+    open_workspace(page, live_server, article)
+    page.keyboard.press("j")
+    page.keyboard.press("u")
+    expect(page.locator("#status")).to_have_text(SAVED)
+    held = hold_saves(page)
+    page.keyboard.press("n")
+    page.keyboard.press("Tab")
+    page.keyboard.type("javascript:alert(1)")
+    page.keyboard.press("Enter")
+    page.keyboard.press("j")  # on to the next passage before the server has answered
+    expect(passage_el(page, second)).to_have_class("passage current")
+    expect(page.locator(".note-form")).to_have_count(0)
+    wait_for_held(page, held, 1)
+    held[0].continue_()
+    expect(page.locator("#status")).to_contain_text("Not saved: evidence_url:")
+    refused = page.locator(".note-form.elsewhere")
+    expect(refused.locator("input[name=evidence_url]")).to_have_value("javascript:alert(1)")
+    page.unroute(ANNOTATE)
+    page.click("form.submit-review button")
+    expect(page.locator("#status")).to_contain_text("A note is not saved yet")
+    assert Review.objects.get().status == Review.Status.IN_PROGRESS
+    assert annotations_of(reviewer, article) == {(first.pk, "u", None, None, "")}
 
 
 # --- long sessions, phones, right-to-left -------------------------------------------------------
