@@ -35,6 +35,11 @@
     else for (const code of [`Digit${flag.shortcut}`, `Numpad${flag.shortcut}`]) keyCodes.set(code, String(flag.id));
   }
 
+  // Marks as the server sends them (the page's data, a save's reply), keyed by flag id as the DOM writes it.
+  function byFlag(marks) {
+    return new Map(marks.map((mark) => [String(mark.flag), { ...mark, flag: String(mark.flag) }]));
+  }
+
   // Per passage: its text as code points (offsets are code points, as on the server), the spans of
   // other reviewers' flags, the confirmed marks, the changes not yet answered, and the send chain.
   const states = new Map();
@@ -45,9 +50,7 @@
       start: Number(mark.dataset.start),
       end: Number(mark.dataset.end),
     }));
-    const confirmed = new Map(
-      (data.marks[passage.dataset.passage] || []).map((mark) => [String(mark.flag), { ...mark, flag: String(mark.flag) }])
-    );
+    const confirmed = byFlag(data.marks[passage.dataset.passage] || []);
     states.set(passage, { chars: [...text.textContent], others, confirmed, pending: [], chain: Promise.resolve() });
   }
 
@@ -165,9 +168,7 @@
 
   function say(message) {
     failure = message;
-    if (!statusLine) return;
-    statusLine.classList.toggle("error", true);
-    statusLine.textContent = message;
+    showStatus();
   }
 
   // --- moving ----------------------------------------------------------------------------
@@ -380,7 +381,7 @@
     state.pending.splice(state.pending.indexOf(change), 1);
     inFlight -= 1;
     if (reply) {
-      state.confirmed = new Map(reply.marks.map((mark) => [String(mark.flag), { ...mark, flag: String(mark.flag) }]));
+      state.confirmed = byFlag(reply.marks);
       change.form?.classList.remove("unsaved");
       if (change.form?.classList.contains("elsewhere")) change.form.remove();
     } else {
