@@ -6,7 +6,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
-from dossier.admin import BoundedAdmin
+from dossier.admin import URL_FIELDS, BoundedAdmin
 from dossier.roles import Role, has_role
 
 from . import events
@@ -38,6 +38,7 @@ class WebhookAdmin(AdminsOnly, BoundedAdmin):
     """Register, change and test hooks; each hook's page lists its recent deliveries."""
 
     form = WebhookForm
+    formfield_overrides = URL_FIELDS
     list_display = ["name", "url", "active", "event_list", "created_by", "created_at"]
     list_filter = ["active"]
     list_select_related = ["created_by"]

@@ -5,7 +5,7 @@ from .models import EVENTS, Webhook
 
 
 def _formfield(field, **kwargs):
-    # Admins type "example.com/hook": read as https, as the project's other admin pages do.
+    # "example.com/hook" is read as https, as on the project's other admin pages (dossier.admin.URL_FIELDS).
     if isinstance(field, models.URLField):
         kwargs["assume_scheme"] = "https"
     return field.formfield(**kwargs)
