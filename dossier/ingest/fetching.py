@@ -29,6 +29,7 @@ _REDIRECTS = {301, 302, 303, 307, 308}
 # Pages and feeds: HTML, XHTML, and XML of any kind (RSS, Atom, sitemaps).
 _HTML_TYPES = {"text/html", "application/xhtml+xml"}
 _XML_TYPES = {"text/xml", "application/xml"}
+_ACCEPT_PAGES = "text/html, application/xhtml+xml, application/xml;q=0.9, */*;q=0.1"
 
 # The one list of refusal reasons: tests, reports and the README name these.
 REASONS = {
@@ -199,8 +200,10 @@ class Fetcher:
         self._wait_turn(host)
         request_url = httpx.URL(url).copy_with(host=str(ip))
         default_port = port == (443 if scheme == "https" else 80)
-        headers = {"Accept": "text/html, application/xhtml+xml, application/xml;q=0.9, */*;q=0.1", **(headers or {}),
-                   "Host": host if default_port else f"{_bracketed(host)}:{port}"}
+        if method == "GET":
+            headers = {"Accept": _ACCEPT_PAGES, **(headers or {})}
+        # The name the address was checked for, whatever the caller's headers say.
+        headers = {**(headers or {}), "Host": host if default_port else f"{_bracketed(host)}:{port}"}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:

@@ -1,5 +1,6 @@
 """Events from the real paths: imports (one file, a JSONL file, a background job), new versions, submitted
 reviews; after the commit only, and at no cost in queries inside the transaction."""
+import io
 import json
 import uuid
 
@@ -56,6 +57,23 @@ def test_a_background_import_of_several_files_sends_one_event_per_article(receiv
         start_import(uploads, [], Metadata(), admin)
 
     assert sorted(body["data"]["article"]["title"] for body in sent(receiver)) == ["Headline A", "Headline B"]
+
+
+def test_the_import_command_on_a_folder_sends_one_event_per_article_of_every_file(
+        receiver, make_hook, committed, tmp_path):
+    from django.core.management import call_command
+
+    make_hook(receiver.url("/hook"))
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("Folder headline A\n\nA body sentence.", encoding="utf-8")
+    (tmp_path / "in" / "b.jsonl").write_bytes(jsonl(record(title="Record B1", body="B one. Text."),
+                                             record(title="Record B2", body="B two. Text.")))
+
+    with committed():
+        call_command("import_articles", str(tmp_path / "in"), stdout=io.StringIO())
+
+    assert sorted(body["data"]["article"]["title"] for body in sent(receiver)) == [
+        "Folder headline A", "Record B1", "Record B2"]
 
 
 def test_a_duplicate_or_a_failed_file_sends_nothing(receiver, make_hook, committed):
