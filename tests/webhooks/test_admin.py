@@ -143,3 +143,14 @@ def test_an_admin_by_role_needs_no_model_permission_to_manage_hooks(client, djan
     admin.groups.add(Group.objects.get(name=Role.ADMIN))
     client.force_login(admin)
     assert client.get(LIST).status_code == 200
+
+
+def test_an_admin_deletes_a_hook_and_its_deliveries_go_with_it(client, admin, make_hook, receiver):
+    hook = make_hook(receiver.url("/hook"))
+    Delivery.objects.create(webhook=hook, event="article.imported", payload={}, state="delivered")
+    client.force_login(admin)
+
+    response = client.post(reverse("admin:webhooks_webhook_delete", args=[hook.pk]), {"post": "yes"})
+
+    assert response.status_code == 302
+    assert (Webhook.objects.count(), Delivery.objects.count()) == (0, 0)

@@ -239,6 +239,7 @@ def test_post_sends_the_body_and_headers_and_returns_any_status_and_type(web):
     assert sent.path == "/hook" and sent.body == b'{"x":"\xc3\xa9"}'
     assert sent.headers["X-Test"] == "1" and sent.headers["Content-Type"] == "application/json"
     assert sent.headers["Host"] == f"127.0.0.1:{web.port}"
+    assert "text/html" not in sent.headers.get("Accept", "")  # a page's Accept is for fetch()
 
 
 def test_post_follows_no_redirect_and_says_where_it_pointed(web):
