@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinLengthValidator
 from django.db import models
 from django.urls import reverse
 
@@ -53,7 +54,7 @@ class Webhook(models.Model):
         help_text="Where deliveries are POSTed. It must be a public http(s) address: the safe fetcher sends them.",
     )
     secret = models.CharField(
-        max_length=200, blank=True,
+        max_length=200, blank=True, validators=[MinLengthValidator(16)],
         help_text="Signs every delivery (HMAC-SHA256); give it to the receiver. Left blank, one is generated.",
     )
     events = models.JSONField(default=list, validators=[known_events], help_text="The events sent to this address.")

@@ -7,8 +7,7 @@ from django.dispatch import receiver
 
 from dossier.models import Article, article_revised, articles_imported
 
-from annotations.models import Review
-from annotations.models.reviews import review_submitted
+from annotations.models import Review, review_submitted
 
 from .events import absolute, article_data, emit_each
 

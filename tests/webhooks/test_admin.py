@@ -55,6 +55,13 @@ def test_an_address_the_fetcher_refuses_is_refused_at_save_time_with_its_reason(
     assert Webhook.objects.count() == 0
 
 
+def test_a_secret_typed_in_must_be_long_enough_to_resist_guessing(client, admin, receiver):
+    client.force_login(admin)
+    response = client.post(ADD, form(receiver.url("/hook"), secret="short"))
+    assert "at least 16 characters" in response.context["adminform"].form.errors["secret"][0]
+    assert Webhook.objects.count() == 0
+
+
 def test_a_hook_needs_at_least_one_known_event(client, admin, receiver):
     client.force_login(admin)
     for events in ([], ["article.deleted"]):
