@@ -161,3 +161,22 @@ def test_an_admin_deletes_a_hook_and_its_deliveries_go_with_it(client, admin, ma
 
     assert response.status_code == 302
     assert (Webhook.objects.count(), Delivery.objects.count()) == (0, 0)
+
+
+def test_the_change_page_costs_the_same_queries_with_one_delivery_or_many(client, admin, make_hook, receiver):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    hook = make_hook(receiver.url("/hook"))
+    client.force_login(admin)
+    url = reverse("admin:webhooks_webhook_change", args=[hook.pk])
+    client.get(url)  # the first request fills per-process caches (content types)
+    counts = []
+    for total in (1, 40):
+        Delivery.objects.bulk_create(Delivery(webhook=hook, event="article.imported", payload={}, state="failed")
+                                     for _ in range(total - Delivery.objects.count()))
+        with CaptureQueriesContext(connection) as queries:
+            content = client.get(url).content.decode()
+        counts.append(len(queries))
+        assert content.count('class="delivery-row') == min(total, 25)
+    assert counts[0] == counts[1]
