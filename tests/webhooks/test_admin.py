@@ -87,7 +87,7 @@ def test_the_change_page_lists_recent_deliveries_with_their_state_and_reason(cli
     assert "Send a test event" in content
 
 
-@pytest.mark.django_db(transaction=True)  # real commits: the view reads back how the delivery went
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # real commits: the view reads back the delivery
 def test_the_test_button_sends_a_signed_test_event_and_says_how_it_went(client, admin, make_hook, receiver):
     hook = make_hook(receiver.url("/hook"))
     client.force_login(admin)
