@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "dossier",
     "annotations",
+    "webhooks",
 ]
 if env_flag("DOSSIER_PERF"):  # measuring tools: CI and benchmarks only
     INSTALLED_APPS.append("perf")

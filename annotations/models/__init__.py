@@ -2,10 +2,10 @@
 from .flags import HEX_COLOUR, CodebookVersion, Flag
 from .log import Export
 from .orphans import Orphan
-from .reviews import Annotation, Review, ReviewClosed
+from .reviews import Annotation, Review, ReviewClosed, review_submitted
 from .scores import ArticleSummary, ScoredArticle
 
 __all__ = [
     "HEX_COLOUR", "Annotation", "ArticleSummary", "CodebookVersion", "Export", "Flag", "Orphan", "Review",
-    "ReviewClosed", "ScoredArticle",
+    "ReviewClosed", "ScoredArticle", "review_submitted",
 ]
