@@ -7,7 +7,7 @@ is done, so the page that started it shows the progress.
 from django.db import transaction
 from django_tasks import task
 
-from .ingest import Metadata, import_file, import_url, read_uploads
+from .ingest import Metadata, import_file, import_urls, read_uploads
 from .ingest.fetching import Fetcher
 from .models import Job, JobFile, Source
 from .polling import PACE, poll_sources
@@ -49,11 +49,13 @@ def run_import(job_id, urls, metadata, max_records=None):
             upload.delete()
             imported, duplicates, failed = _count(result, imported, duplicates, failed)
             job.advance(result.as_line())
+        def progress(result):
+            nonlocal imported, duplicates, failed
+            imported, duplicates, failed = _count(result, imported, duplicates, failed)
+            job.advance(result.as_line())
+
         with Fetcher() as fetcher:
-            for url in urls:
-                result = import_url(url, metadata, user, fetcher)
-                imported, duplicates, failed = _count(result, imported, duplicates, failed)
-                job.advance(result.as_line())
+            import_urls(urls, metadata, user, progress, fetcher)
         job.finish(f"{imported} imported, {duplicates} duplicate, {failed} failed")
 
 
