@@ -115,8 +115,7 @@ def _save(drafts, source_names, user):
             original_text=draft.original_text,
             url=draft.url,
             published=draft.published,
-            # What the input or the person importing states wins; else the text's own language, if clear.
-            language=draft.language or detect_language(draft.body),
+            language=draft.language,  # or the text's own, detected below if this is a new article
             imported_by=user,
             imported_at=now,
             source_name=source_name[:255],
@@ -154,6 +153,9 @@ def _save(drafts, source_names, user):
     authors = _authors(drafts)
     for article, draft, _ in fresh:
         article.outlet = outlets.get(draft.outlet)
+        # What the input or the person importing states wins; else the text's own language, if clear.
+        # Detected only now: a duplicate never needs it, and revise() detects a new version's own.
+        article.language = draft.language or detect_language(draft.body)
     bulk_create_with_history([article for article, _, _ in fresh], Article, batch_size=500, default_user=user)
 
     insert_rows(
