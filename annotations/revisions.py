@@ -4,12 +4,27 @@ dossier sends article_revised inside the import's transaction; placing is dossie
 (exact quote with context, then position, then fuzzy), the moves are one UPDATE per changed field here.
 """
 
+from typing import NamedTuple
+
 from django.db import connections
 
 from dossier.ingest.anchoring import THRESHOLD, Anchor, reanchor
 
 from . import summaries
 from .models import Annotation, ArticleSummary, Orphan
+
+
+class _Row(NamedTuple):
+    """What moving or orphaning an annotation reads of it."""
+
+    pk: int
+    review_id: int
+    passage_id: int
+    flag_id: int
+    start: int | None
+    end: int | None
+    note: str
+    evidence_url: str
 
 
 def carry_across(article, version, old_passages, new_passages):
@@ -19,10 +34,9 @@ def carry_across(article, version, old_passages, new_passages):
         version.summary = {name: getattr(summary, name) for name in ArticleSummary.SCORE_FIELDS}
         version.save(update_fields=["summary"])
     spans = {pk: (start, end) for pk, start, end in old_passages}
-    annotations = list(
-        Annotation.objects.filter(passage_id__in=spans).order_by("id")
-        .only("id", "review_id", "passage_id", "flag_id", "start", "end", "note", "evidence_url")
-    )
+    # Plain rows, not model instances: building hundreds of those cost as much as placing them.
+    annotations = [_Row(*values) for values in
+                   Annotation.objects.filter(passage_id__in=spans).order_by("id").values_list(*_Row._fields)]
     anchors = [Anchor(*spans[a.passage_id], a.start, a.end) for a in annotations]
     places = reanchor(version.body, [spans[pk] for pk, *_ in old_passages], article.body,
                       [(start, end) for _, start, end in new_passages], anchors)
@@ -33,8 +47,7 @@ def carry_across(article, version, old_passages, new_passages):
             key = (annotation.review_id, passage_id, annotation.flag_id)
             if key not in taken:
                 taken.add(key)
-                annotation.passage_id, annotation.start, annotation.end = passage_id, placed.start, placed.end
-                moved.append(annotation)
+                moved.append((passage_id, placed.start, placed.end, annotation.pk))
                 continue
             reason = "its new place already has the same flag from the same reviewer"
         else:
@@ -48,15 +61,15 @@ def carry_across(article, version, old_passages, new_passages):
     return len(moved), len(orphans)
 
 
-def _move(annotations):
-    """One parameterised UPDATE per annotation in a single executemany: bulk_update's CASE over hundreds of
-    rows cost more than placing them."""
+def _move(moves):
+    """(passage id, start, end, annotation id) for each: one parameterised UPDATE per annotation in a single
+    executemany, as bulk_update's CASE over hundreds of rows cost more than placing them."""
     connection = connections[Annotation.objects.db]
     quote = connection.ops.quote_name
     sql = "UPDATE {} SET {} = %s, {} = %s, {} = %s WHERE {} = %s".format(
         quote(Annotation._meta.db_table), quote("passage_id"), quote("start"), quote("end"), quote("id"))
     with connection.cursor() as cursor:
-        cursor.executemany(sql, [(a.passage_id, a.start, a.end, a.pk) for a in annotations])
+        cursor.executemany(sql, moves)
 
 
 def _orphan(article, version, annotation, anchor, reason):

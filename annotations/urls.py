@@ -40,4 +40,6 @@ urlpatterns = [
     path("annotations.jsonld", exports.annotation_collection, name="annotation-collection"),
     path("annotations/<id:pk>.jsonld", exports.annotation, name="annotation"),
     path("flags.css", review.flag_styles, name="flag-styles"),
+    # A big export's file, written by a background job, for whoever started it.
+    path("exports/<id:pk>/file/", exports.export_file, name="export-file"),
 ]

@@ -4,8 +4,7 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -17,20 +16,6 @@ from . import ingest, tasks
 from .admin_rules import LookupRule, with_lookup_rule
 from .forms import ImportForm
 from .models import Article, Author, Job, Outlet, Source
-from .roles import Role, has_role
-
-
-def own_job(request):
-    """The job named by ?job=, if the user started it (or is an admin); None without one; 404 otherwise."""
-    job_id = request.GET.get("job", "")
-    if not job_id:
-        return None
-    if not job_id.isdigit() or len(job_id) > 18:
-        raise Http404("No such job.")
-    job = get_object_or_404(Job, pk=int(job_id))
-    if job.created_by_id != request.user.pk and not has_role(request.user, Role.ADMIN):
-        raise PermissionDenied("Only who started this job, or an admin, may follow it.")
-    return job
 
 
 class ReadOnly:
@@ -136,7 +121,7 @@ class ArticleAdmin(AuditedAdmin):
         if not request.user.has_perm("dossier.import_article"):
             raise PermissionDenied
         report = None
-        job = own_job(request)
+        job = tasks.own_job(request)
         # Bound on every POST, even one without fields, so that it says the files are missing.
         form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
         if request.method == "POST" and form.is_valid():
@@ -199,7 +184,7 @@ class SourceAdmin(BoundedAdmin):
             job = tasks.start_poll(list(Source.objects.filter(active=True).values_list("pk", flat=True)),
                                    request.user)
             return redirect(f"{reverse('admin:dossier_source_poll')}?job={job.pk}")
-        job = own_job(request)
+        job = tasks.own_job(request)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,

@@ -391,6 +391,7 @@ class Job(models.Model):
     class Kind(models.TextChoices):
         IMPORT = "import", "Import"
         POLL = "poll", "Poll sources"
+        EXPORT = "export", "Export"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Waiting for the worker"
@@ -428,6 +429,11 @@ class Job(models.Model):
         self.status = self.Status.RUNNING
         self.save(update_fields=["done", "lines", "status"])
 
+    def progress(self, done):
+        """So many items done (rows of an export, say), with no line for each."""
+        self.done, self.status = done, self.Status.RUNNING
+        self.save(update_fields=["done", "status"])
+
     def finish(self, summary, failed=False):
         self.status = self.Status.FAILED if failed else self.Status.DONE
         self.summary = summary
@@ -436,7 +442,8 @@ class Job(models.Model):
 
 
 class JobFile(models.Model):
-    """An uploaded file a background import has still to read; deleted once read."""
+    """An uploaded file a background import has still to read (deleted once read), or the file an export
+    job wrote, kept for whoever started it to download."""
 
     job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="files")
     name = models.CharField(max_length=255)

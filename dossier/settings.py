@@ -23,6 +23,8 @@ DOSSIER_FETCH_TIMEOUT     seconds one fetch of a page, feed or sitemap may take,
 DOSSIER_FETCH_ALLOW_LOOPBACK  "1" lets the fetcher reach loopback addresses: for tests and closed networks
               only (default: off)
 DOSSIER_POLL_MAX_ENTRIES  most new or changed entries one poll imports from one source (default: 100)
+DOSSIER_EXPORT_TASK_ROWS  an export of the articles table with more rows than this runs as a background
+              job, whose page offers the file when it is written (default: 20,000)
 DOSSIER_TASK_BACKEND  the django-tasks backend of background jobs (default: django_tasks_db.DatabaseBackend,
               run by `manage.py db_worker`)
 DOSSIER_PERF  "1" to install the measuring tools (perf/: generate_corpus, benchmark), which the
@@ -267,7 +269,10 @@ DOSSIER_FETCH_ALLOW_LOOPBACK = env_flag("DOSSIER_FETCH_ALLOW_LOOPBACK")
 # A poll imports at most this many new or changed entries of one source (at one request a second per
 # host); the rest wait for the next poll.
 DOSSIER_POLL_MAX_ENTRIES = int(os.environ.get("DOSSIER_POLL_MAX_ENTRIES", 100))
-# Imports of more than one file or address, feed polls and exports run on this backend; a worker
+# An export of the articles table of more rows than this is written by a background job rather than in
+# the request, which would otherwise hold a worker for as long as the download takes.
+DOSSIER_EXPORT_TASK_ROWS = int(os.environ.get("DOSSIER_EXPORT_TASK_ROWS", 20_000))
+# Imports of more than one file or address, feed polls and big exports run on this backend; a worker
 # (`manage.py db_worker`) runs them. The tests run tasks at once in the request (ImmediateBackend).
 TASKS = {"default": {"BACKEND": os.environ.get("DOSSIER_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
 # Any request body, by its Content-Length, except an admin's POST to the import page, which may send

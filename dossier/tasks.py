@@ -4,13 +4,30 @@ A page starts a job with start_import() or start_poll(): the Job row, its inputs
 written in one transaction; `manage.py db_worker` runs the task, which records each item on the Job as it
 is done, so the page that started it shows the progress.
 """
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django_tasks import task
 
-from .ingest import Metadata, import_file, import_url, read_uploads
+from .ingest import Metadata, import_file, import_urls, read_uploads
 from .ingest.fetching import Fetcher
 from .models import Job, JobFile, Source
 from .polling import PACE, poll_sources
+from .roles import Role, has_role
+
+
+def own_job(request):
+    """The job named by ?job=, if the user started it (or is an admin); None without one; 404 otherwise."""
+    job_id = request.GET.get("job", "")
+    if not job_id:
+        return None
+    if not job_id.isdigit() or len(job_id) > 18:
+        raise Http404("No such job.")
+    job = get_object_or_404(Job, pk=int(job_id))
+    if job.created_by_id != request.user.pk and not has_role(request.user, Role.ADMIN):
+        raise PermissionDenied("Only who started this job, or an admin, may follow it.")
+    return job
 
 
 def start_import(uploads, urls, metadata, user, max_records=None):
@@ -43,17 +60,19 @@ def run_import(job_id, urls, metadata, max_records=None):
     job = Job.objects.select_related("created_by").get(pk=job_id)
     metadata, user = Metadata(**{**metadata, "authors": tuple(metadata["authors"])}), job.created_by
     imported, duplicates, failed = 0, 0, len(job.lines)  # the lines so far are files refused unread
-    with _finishing(job):
+    with finishing(job):
         for upload in job.files.order_by("id"):
             result = import_file(upload.name, bytes(upload.data), metadata, user, max_records=max_records)
             upload.delete()
             imported, duplicates, failed = _count(result, imported, duplicates, failed)
             job.advance(result.as_line())
+        def progress(result):
+            nonlocal imported, duplicates, failed
+            imported, duplicates, failed = _count(result, imported, duplicates, failed)
+            job.advance(result.as_line())
+
         with Fetcher() as fetcher:
-            for url in urls:
-                result = import_url(url, metadata, user, fetcher)
-                imported, duplicates, failed = _count(result, imported, duplicates, failed)
-                job.advance(result.as_line())
+            import_urls(urls, metadata, user, progress, fetcher)
         job.finish(f"{imported} imported, {duplicates} duplicate, {failed} failed")
 
 
@@ -61,7 +80,7 @@ def run_import(job_id, urls, metadata, max_records=None):
 def run_poll(job_id, source_ids):
     """Poll the job's sources, paced per host; a line on the job for each source."""
     job = Job.objects.select_related("created_by").get(pk=job_id)
-    with _finishing(job):
+    with finishing(job):
         sources = Source.objects.filter(pk__in=source_ids).select_related("outlet")
         def progress(result):
             job.advance({"text": result.summary(), "entries": result.lines})
@@ -74,7 +93,7 @@ def run_poll(job_id, source_ids):
                    f"{sum(bool(result.error) for result in results)} failed sources")
 
 
-class _finishing:
+class finishing:
     """A job whose task crashed says so on its page, rather than waiting for ever."""
 
     def __init__(self, job):

@@ -19,7 +19,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, URLResolver, get_resolver, include, path, reverse
 from factories import make_article, make_review
 
-from dossier.models import Archive, ArticleVersion, Job, Source
+from dossier.models import Archive, ArticleVersion, Job, JobFile, Source
 
 from annotations.models import Annotation, Export, Flag, Review
 
@@ -174,6 +174,11 @@ MATRIX = {
         GET=scores_only(), POST=alike(405),
         kwargs=lambda world: {"pk": Annotation.objects.filter(review__article=world.article).first().pk},
     ),
+    # A big export's file: for the editor who started it only; another admin is told it does not exist.
+    "annotations:export-file": Entry(
+        GET=each(anonymous=LOGIN, reviewer=403, other_reviewer=403, editor=200, admin=404, outsider=403),
+        POST=alike(405), kwargs=lambda world: {"pk": world.export_job.pk},
+    ),
     # annotations: the audit trail, for editors and admins
     "annotations:history": Entry(GET=scores_only(), POST=alike(405), kwargs=ARTICLE),
     "annotations:restore": Entry(
@@ -242,7 +247,10 @@ def world(reviewer, other_reviewer, editor, admin, outsider):
                                      content_type="text/html", fetched_at=article.imported_at, size=4,
                                      data=Archive.compress(b"<p>"))
     Source.objects.create(kind=Source.Kind.FEED, url="https://news.example/feed", outlet=article.outlet)
+    export_job = Job.objects.create(kind=Job.Kind.EXPORT, status=Job.Status.DONE, created_by=editor)
+    JobFile.objects.create(job=export_job, name="dossier-articles.csv", data=b"ID\n")
     return SimpleNamespace(
+        export_job=export_job,
         archive=archive, job=Job.objects.create(kind=Job.Kind.IMPORT, created_by=admin),
         article=article, outlet=article.outlet, author=article.authors.get(), passage=passages[0], flag=flag,
         removed_flag_record=Annotation.history.get(review_id=rita.pk, history_type="-"),

@@ -61,3 +61,43 @@ def test_a_worker_process_runs_a_queued_import_job_and_records_its_progress(tmp_
     after = read(env)
     assert after == {"status": "done", "done": 3, "summary": "2 imported, 0 duplicate, 1 failed", "files_left": 0,
                      "titles": ["A headline", "From the web"]}
+
+
+EXPORT = """
+from django.contrib.auth.models import Group, User
+from django.http import QueryDict
+from dossier.ingest import import_file
+from annotations.tasks import start_table_export
+editor = User.objects.create_user("editor")
+editor.groups.add(Group.objects.get(name="Editor"))
+for number in range(3):
+    import_file(f"a{number}.txt", f"Article {number}\\n\\nA sentence of article {number}.".encode())
+job = start_table_export(QueryDict("sort=title&_export=csv"), "csv", 3, "articles.csv", editor, "http://testserver/")
+print(job.pk)
+"""
+EXPORTED = """
+import json
+from django.contrib.auth.models import User
+from django.test import Client
+from dossier.models import Job
+job = Job.objects.get()
+client = Client()
+client.force_login(User.objects.get(username="editor"))
+immediate = b"".join(client.get("/", {"sort": "title", "_export": "csv"}).streaming_content)
+print(json.dumps({"status": job.status, "done": job.done, "summary": job.summary,
+                  "same": bytes(job.files.get().data) == immediate}))
+"""
+
+
+def test_a_worker_process_writes_a_queued_export_job_with_the_bytes_of_the_immediate_export(tmp_path):
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'worker.sqlite3'}", "DOSSIER_ENV_FILE": "",
+           "SECRET_KEY": "worker-test-key", "DEBUG": "0", "HTTPS": "0", "DOSSIER_PERF": "",
+           "DOSSIER_TASK_BACKEND": "django_tasks_db.DatabaseBackend", "ALLOWED_HOSTS": "testserver"}
+    manage(env, "migrate", "--noinput", "-v", "0")
+    manage(env, "shell", "-c", EXPORT)
+
+    manage(env, "db_worker", "--batch", "--no-startup-delay", "--no-reload")
+
+    out = manage(env, "shell", "-c", EXPORTED)
+    assert json.loads(out.strip().splitlines()[-1]) == {
+        "status": "done", "done": 3, "summary": "3 rows written to articles.csv, ready to download.", "same": True}

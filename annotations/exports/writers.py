@@ -84,6 +84,15 @@ def text_chunks(values, export_format):
     return csv_chunks(values) if export_format == "csv" else json_chunks(values)
 
 
+def write_table(values, export_format, file, title):
+    """Write the rows to a binary file: the bytes table_response() would send."""
+    if export_format == "xlsx":
+        write_xlsx(values, file, title)
+        return
+    for chunk in text_chunks(values, export_format):
+        file.write(chunk.encode("utf-8"))
+
+
 def table_response(values, export_format, filename, title):
     """The rows as a download: CSV and JSON streamed as they are read; XLSX spooled to a file first."""
     content_type = TABLE_FORMATS[export_format]

@@ -1,12 +1,15 @@
 """Editors' pages: the articles table with scores, an article's summary and comparison, the rankings
 of outlets and authors and their profiles.
 """
+from django.conf import settings
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig, SingleTableView
 
-from dossier.models import Article, Outlet
+from dossier.models import Article, Job, Outlet
 from dossier.roles import RoleRequiredMixin
+from dossier.tasks import own_job
 from dossier.views import FilteredTableView
 
 from annotations import aggregates
@@ -37,7 +40,19 @@ class CredibilityListView(FilteredTableView):
     def get(self, request, *args, **kwargs):
         if "_export" in request.GET:  # django-tables2's ExportMixin convention
             return table_download(request, request.GET["_export"])
+        # ?job=: the big export this page started, its progress and then its file (dossier/_job.html).
+        self.job = own_job(request)
+        if self.job is not None and self.job.kind != Job.Kind.EXPORT:
+            raise Http404("No such export.")
         return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        paginator = context["table"].paginator
+        # A big export answers with its job's page, which a link marked `download` would save as a file.
+        context["background_export"] = paginator.capped or paginator.count > settings.DOSSIER_EXPORT_TASK_ROWS
+        context["job"] = self.job
+        return context
 
 
 @require_GET

@@ -2,17 +2,20 @@
 W3C Web Annotation collections. Each is logged as it starts: GET pages write the export log on purpose,
 so that the record of who took what is complete, and an entry opened by another site's link says so.
 """
+import io
 import re
 from functools import partial
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseBadRequest, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import FileResponse, Http404, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from dossier.models import Article
+from dossier.models import Article, Job, JobFile
 
 from annotations import columns
 from annotations.access import score_readers_only
@@ -22,6 +25,7 @@ from annotations.exports.rows import table_rows
 from annotations.filters import filtered_articles, logged_parameters
 from annotations.models import Annotation, Export
 from annotations.reports import article_report
+from annotations.tasks import start_table_export
 
 PAGE_NUMBER = re.compile(r"[0-9]{1,9}")  # ASCII digits only: str.isdigit() takes "²" and "١"
 
@@ -50,12 +54,27 @@ def table_download(request, export_format):
         articles = columns.sort(filtered_articles(request.GET), request.GET.getlist("sort"))
     except ValidationError as error:
         return _filter_error(error)
+    filename = f"dossier-articles-{timezone.localdate():%Y-%m-%d}.{export_format}"
+    if (rows := articles.count()) > settings.DOSSIER_EXPORT_TASK_ROWS:
+        # Written by the task worker; the job's page shows the rows done, then offers the file.
+        job = start_table_export(request.GET, export_format, rows, filename, request.user,
+                                 request.build_absolute_uri("/"), linked_from(request))
+        return redirect(f"{reverse('annotations:articles')}?{_with_job(request.GET, job)}")
     # Logged as it starts, so that a download broken off early is on record too (without a row count).
     entry = Export.objects.start(Export.Kind.TABLE, export_format, user=request.user,
                                  parameters=logged_parameters(request.GET), linked_from=linked_from(request))
     rows = table_rows(articles, columns.CREDIBILITY, partial(absolute_url, request=request))
-    filename = f"dossier-articles-{timezone.localdate():%Y-%m-%d}.{export_format}"
     return writers.table_response(writers.logged(rows, entry), export_format, filename, "Articles")
+
+
+@require_GET
+@score_readers_only
+def export_file(request, pk):
+    """The file a big export's job wrote, for whoever started it: to anyone else it does not exist."""
+    job = get_object_or_404(Job, pk=pk, kind=Job.Kind.EXPORT, status=Job.Status.DONE, created_by=request.user)
+    file = get_object_or_404(JobFile.objects.filter(job=job))
+    content_type = writers.TABLE_FORMATS.get(file.name.rpartition(".")[2], "application/octet-stream")
+    return FileResponse(io.BytesIO(file.data), as_attachment=True, filename=file.name, content_type=content_type)
 
 
 @require_GET
@@ -122,6 +141,14 @@ def annotation(request, pk):
     Export.objects.start(Export.Kind.ANNOTATIONS, "jsonld", 1, user=request.user, parameters={"annotation": pk},
                          linked_from=linked_from(request))
     return _json_ld(document)
+
+
+def _with_job(query, job):
+    """The articles page's query as it was, less the export, plus the job it started."""
+    query = query.copy()
+    query.pop("_export", None)
+    query["job"] = str(job.pk)
+    return query.urlencode()
 
 
 def _json_ld(document):

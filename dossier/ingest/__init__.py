@@ -15,10 +15,12 @@ kept as the article's archive); each file or address gets a FileResult in an Imp
 anchoring.py places annotations of an old version in a new one (annotations.revisions uses it).
 """
 import logging
+import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from ..models import address_hash, content_hash
 from .drafts import BadInput
 from .fetching import Fetcher, Refused
 from .parsing import SUFFIXES, parse_html
@@ -32,9 +34,12 @@ from .reading import (
     readable_name,
     too_large,
 )
-from .saving import save_drafts
+from .saving import save_drafts, save_each, validate
 
 logger = logging.getLogger(__name__)
+
+URL_BATCH = 100  # fetched pages saved in one transaction
+URL_BATCH_SECONDS = 2.0  # or fewer, once this long has passed since the first of them was fetched
 
 __all__ = [
     "SUFFIXES", "BadInput", "FileResult", "ImportReport", "Metadata",
@@ -148,18 +153,40 @@ def read_uploads(uploads):
 
 
 def import_urls(urls, metadata=Metadata(), user=None, progress=None, fetcher=None):
-    """Fetch and import each address on its own; `progress(result)` after each. Metadata's url is not used."""
+    """Fetch and import each address on its own terms (a failed one saves nothing, and stops no other);
+    `progress(result)` after each, in order. Metadata's url is not used.
+
+    Pages are saved URL_BATCH at a time in one transaction (or after URL_BATCH_SECONDS, so that progress
+    keeps coming on a slow site): a transaction and its queries per page cost more than extracting it.
+    """
     report = ImportReport()
-    own = fetcher is None
-    fetcher = fetcher or Fetcher()
-    try:
-        for url in urls:
-            report.files.append(result := import_url(url, metadata, user, fetcher))
+    pending = []  # (address, FileResult, Draft or None), in the addresses' order
+
+    def flush():
+        _save_fetched([item for item in pending if item[2] is not None], user)
+        for _, result, _ in pending:
+            report.files.append(result)
             if progress:
                 progress(result)
-    finally:
-        if own:
-            fetcher.close()
+        pending.clear()
+
+    with _own(fetcher) as using:
+        keys, began = set(), 0.0
+        for url in urls:
+            result, draft = _fetched_draft(url, metadata, using)
+            if draft is not None:
+                key = {content_hash(draft.body), address_hash(draft.url)} - {""}
+                if key & keys:  # the same text or address twice: the second is saved after the first
+                    flush()
+                    keys = set()
+                keys |= key
+            if not pending:
+                began = time.monotonic()
+            pending.append((url, result, draft))
+            if len(pending) >= URL_BATCH or time.monotonic() - began >= URL_BATCH_SECONDS:
+                flush()
+                keys = set()
+        flush()
     return report
 
 
@@ -167,27 +194,65 @@ def import_url(url, metadata=Metadata(), user=None, fetcher=None):
     """Fetch one page and import it (a new version if its address is an article's already); a failed
     fetch saves nothing. The result is named by the address, its error by the reason.
     """
+    with _own(fetcher) as using:
+        result, draft = _fetched_draft(url, metadata, using)
+    if draft is not None:
+        _save_one(url, result, draft, user)
+    return result
+
+
+def _fetched_draft(url, metadata, fetcher):
+    """(FileResult, the validated Draft to save), or (the FileResult saying why not, None)."""
     result = FileResult(url)
     try:
-        with _own(fetcher) as using:
-            fetched = using.fetch(url)
+        fetched = fetcher.fetch(url)
         if not fetched.is_html:
             raise Refused(url, "not_html", f"the content type is {fetched.content_type}")
         draft = parse_html(decode_page(fetched.content, fetched.charset))
         draft = metadata.apply(draft)
         # The address is the one fetched (after redirects), whatever the page or the metadata says.
         draft.url, draft.archive = fetched.url, fetched
-        result.imported, result.duplicates = save_drafts([draft], url, user)
-    except Refused as error:
-        result.error = error.why
-    except BadInput as error:
-        result.error = str(error)
+        validate(draft)
+        return result, draft
     except Exception as error:
-        logger.exception("Import of %s failed unexpectedly", url)
+        _failed(result, error)
+        return result, None
+
+
+def _save_fetched(fetched, user):
+    """Save (address, FileResult, Draft)s in one transaction; if that fails, one at a time, each with its
+    own reason."""
+    if len(fetched) > 1:
+        try:
+            outcomes = save_each([draft for _, _, draft in fetched], [url for url, _, _ in fetched], user)
+        except Exception:  # noqa: BLE001 - each is saved again on its own below, and says why it failed
+            pass
+        else:
+            for (_, result, _), (imported, duplicates) in zip(fetched, outcomes):
+                result.imported, result.duplicates = imported, duplicates
+            return
+    for url, result, draft in fetched:
+        _save_one(url, result, draft, user)
+
+
+def _save_one(url, result, draft, user):
+    try:
+        result.imported, result.duplicates = save_drafts([draft], url, user)
+    except Exception as error:
+        _failed(result, error)
+
+
+def _failed(result, error):
+    """The result says why: a refusal's reason, bad input's message, or an unexpected error (logged)."""
+    if isinstance(error, Refused):
+        result.error = error.why
+    elif isinstance(error, BadInput):
+        result.error = str(error)
+    else:
+        logger.error("Import of %s failed unexpectedly", result.name, exc_info=error)
         result.error = (
             f"could not be imported: an unexpected error ({type(error).__name__}), logged for the administrators"
         )
-    return result
 
 
 class _own:

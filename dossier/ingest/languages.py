@@ -17,7 +17,7 @@ def _identifier():
 def detect_language(text):
     """An ISO 639-1 code ("en", "fa"…) when the text says clearly which language it is, else ""."""
     sample = text[:SAMPLE]
-    if sum(c.isalpha() for c in sample) < MIN_LETTERS:
+    if sum(map(str.isalpha, sample)) < MIN_LETTERS:
         return ""
     language, probability = _identifier().classify(sample)
     return language if probability >= MIN_PROBABILITY else ""

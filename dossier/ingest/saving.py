@@ -31,15 +31,30 @@ def save_drafts(drafts, source_name, user=None):
     """
     for draft in drafts:
         validate(draft)
+    imported, duplicates, _ = _saved(drafts, [source_name] * len(drafts), user)
+    return imported, duplicates
+
+
+def save_each(drafts, source_names, user=None):
+    """Save drafts from several sources (one address each) in one transaction, each as save_drafts() would
+    on its own; returns one (imported titles, duplicate titles) per draft. The drafts must be validated and
+    share no text or address (the one transaction would see the second as a duplicate, not a version).
+
+    BadInput, and nothing saved, if any cannot be saved: the caller then saves them one at a time.
+    """
+    return _saved(drafts, source_names, user)[2]
+
+
+def _saved(drafts, source_names, user):
     try:
         try:
             with transaction.atomic():
-                return _save(drafts, source_name, user)
+                return _save(drafts, source_names, user)
         except IntegrityError:
             # Another import saved the same article, outlet or author meanwhile: once more
             # sees them as duplicates or existing rows.
             with transaction.atomic():
-                return _save(drafts, source_name, user)
+                return _save(drafts, source_names, user)
     except DatabaseError as error:
         raise BadInput(f"could not be saved ({error})") from None
 
@@ -87,19 +102,20 @@ def _segments(draft):
     return segments
 
 
-def _save(drafts, source_name, user):
-    """Save new drafts with their passages, and new versions; returns (imported titles, duplicate titles)."""
+def _save(drafts, source_names, user):
+    """Save new drafts with their passages, and new versions; returns (imported titles, duplicate titles,
+    and the same for each draft)."""
     articles, duplicates, seen = [], [], set()
+    outcomes = [([], []) for _ in drafts]
     now = timezone.now()
-    for draft in drafts:
+    for position, (draft, source_name) in enumerate(zip(drafts, source_names)):
         article = Article(
             title=draft.title,
             body=draft.body,
             original_text=draft.original_text,
             url=draft.url,
             published=draft.published,
-            # What the input or the person importing states wins; else the text's own language, if clear.
-            language=draft.language or detect_language(draft.body),
+            language=draft.language,  # or the text's own, detected below if this is a new article
             imported_by=user,
             imported_at=now,
             source_name=source_name[:255],
@@ -108,31 +124,38 @@ def _save(drafts, source_name, user):
         keys = {article.content_hash, article.address_hash} - {""}
         if keys & seen:
             duplicates.append(draft.title)
+            outcomes[position][1].append(draft.title)
             continue
         seen |= keys
-        articles.append((article, draft))
+        articles.append((article, draft, position))
 
-    existing = _existing_hashes([article.content_hash for article, _ in articles])
-    by_address = _by_address([article.address_hash for article, _ in articles if article.address_hash])
-    revisions, fresh = [], []
-    for article, draft in articles:
+    existing = _existing_hashes([article.content_hash for article, _, _ in articles])
+    by_address = _by_address([article.address_hash for article, _, _ in articles if article.address_hash])
+    revisions, fresh, positions = [], [], {}
+    for article, draft, position in articles:
         current = by_address.get(article.address_hash)
         if article.content_hash in existing:
             duplicates.append(draft.title)  # this text is an article already: this one, or another
-        elif current:
+            outcomes[position][1].append(draft.title)
+            continue
+        positions[id(draft)] = position
+        if current:
             revisions.append((current, draft, _segments(draft)))
         else:
             fresh.append((article, draft, _segments(draft)))
     # Segmented before the first write (duplicates never are): an article over the passage
     # limit leaves nothing behind, not even its outlet.
     if not fresh and not revisions:
-        return [], duplicates
+        return [], duplicates, outcomes
 
     drafts = [draft for _, draft, _ in fresh + revisions]
     outlets = _outlets({draft.outlet for draft in drafts if draft.outlet})
     authors = _authors(drafts)
     for article, draft, _ in fresh:
         article.outlet = outlets.get(draft.outlet)
+        # What the input or the person importing states wins; else the text's own language, if clear.
+        # Detected only now: a duplicate never needs it, and revise() detects a new version's own.
+        article.language = draft.language or detect_language(draft.body)
     bulk_create_with_history([article for article, _, _ in fresh], Article, batch_size=500, default_user=user)
 
     insert_rows(
@@ -148,11 +171,15 @@ def _save(drafts, source_name, user):
     _archive((article, draft) for article, draft, _ in fresh)
     if fresh:
         articles_imported.send(sender=Article, articles=[article for article, _, _ in fresh])
-    imported = [article.title for article, _, _ in fresh]
+    imported = []
+    for article, draft, _ in fresh:
+        imported.append(article.title)
+        outcomes[positions[id(draft)]][0].append(article.title)
     for article, draft, segments in revisions:
-        revise(article, draft, segments, outlets, authors, user, now, source_name)
-        imported.append(f"{article.title} (version {article.version})")
-    return imported, duplicates
+        revise(article, draft, segments, outlets, authors, user, now, source_names[positions[id(draft)]])
+        imported.append(title := f"{article.title} (version {article.version})")
+        outcomes[positions[id(draft)]][0].append(title)
+    return imported, duplicates, outcomes
 
 
 def revise(article, draft, segments, outlets, authors, user, now, source_name):
@@ -213,8 +240,10 @@ def _by_address(hashes):
     """{address hash: the article at that address, row locked until the transaction ends}."""
     found = {}
     for batch in batches(hashes, BATCH):
+        # The exclude() repeats the unique index's condition: without it SQLite does not use that
+        # partial index and reads the whole table, bodies and all, for each import.
         found.update((article.address_hash, article) for article in
-                     Article.objects.select_for_update().filter(address_hash__in=batch))
+                     Article.objects.select_for_update().filter(address_hash__in=batch).exclude(address_hash=""))
     return found
 
 

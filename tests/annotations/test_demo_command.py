@@ -1,5 +1,12 @@
+import os
 import re
+import signal
+import socket
+import subprocess
+import sys
+import time
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import authenticate, get_user_model
@@ -10,6 +17,8 @@ from dossier.models import Article
 from dossier.roles import Role, roles_of
 
 pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def demo(*args):
@@ -126,3 +135,54 @@ def test_demo_serves_with_a_task_worker_beside_the_server_and_stops_it_after(mon
     assert started and started[0][-2:] == ["db_worker", "--no-reload"]
     assert workers[0].stopped  # the worker ends with the server
     assert "with a task worker" in out.getvalue()
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_demo_stopped_by_a_signal_stops_its_task_worker_too(tmp_path, stop):
+    with socket.socket() as probe:  # a free port for the demo's server
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}", "DOSSIER_ENV_FILE": "",
+           "SECRET_KEY": "demo-signal-test-key", "DEBUG": "1", "DOSSIER_PERF": ""}
+    demo_process = subprocess.Popen([sys.executable, "manage.py", "demo", "--addrport", f"127.0.0.1:{port}"],
+                                    cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers = []
+    try:
+        deadline = time.monotonic() + 120
+        while not workers or not _serving(port):
+            assert demo_process.poll() is None, "the demo ended before serving"
+            assert time.monotonic() < deadline, "the demo did not start serving"
+            workers = _children(demo_process.pid)
+            time.sleep(0.2)
+        assert len(workers) == 1 and "db_worker" in Path(f"/proc/{workers[0]}/cmdline").read_text()
+
+        demo_process.send_signal(stop)
+        demo_process.wait(timeout=30)
+        assert not _alive(workers[0])
+    finally:
+        for pid in workers:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+        if demo_process.poll() is None:
+            demo_process.kill()
+            demo_process.wait()
+
+
+def _serving(port):
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+def _children(pid):
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True

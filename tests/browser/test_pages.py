@@ -41,6 +41,7 @@ PAGES = [
     Page("login", None, lambda corpus: reverse("login")),
     Page("queue", "rita", lambda corpus: reverse("annotations:queue")),
     Page("articles", "ada", lambda corpus: reverse("annotations:articles")),
+    Page("articles, an export done", "ada", lambda corpus: f"{reverse('annotations:articles')}?job={export_job().pk}"),
     Page("outlets", "ed", lambda corpus: reverse("annotations:outlets")),
     Page("authors", "ed", lambda corpus: reverse("annotations:authors")),
     Page("outlet", "ed", lambda corpus: reverse("annotations:outlet", args=[corpus.article.outlet_id])),
@@ -60,6 +61,19 @@ PAGES = [
     Page("not found", "ed", lambda corpus: "/articles/999999999/", status=404),
     Page("forbidden", "rita", lambda corpus: reverse("annotations:outlets"), status=403),
 ]
+
+
+def export_job():
+    """A big export of ada's, written and ready: the articles page shows its progress and its file."""
+    from django.contrib.auth import get_user_model
+
+    from dossier.models import Job, JobFile
+
+    job = Job.objects.create(kind=Job.Kind.EXPORT, status=Job.Status.DONE, total=3, done=3,
+                             created_by=get_user_model().objects.get(username="ada"),
+                             summary="3 rows written to dossier-articles-2026-12-01.csv, ready to download.")
+    JobFile.objects.create(job=job, name="dossier-articles-2026-12-01.csv", data=b"ID\n1\n2\n3\n")
+    return job
 
 
 @dataclass(frozen=True)
@@ -333,6 +347,7 @@ def test_persian_titles_quotes_and_underlines_take_the_right_side_and_clear_the_
 # Pages that show the Persian article, its outlet or its author, and who sees them.
 PERSIAN_PAGES = [
     Page("articles", "ada", lambda corpus: reverse("annotations:articles")),
+    Page("articles, an export done", "ada", lambda corpus: f"{reverse('annotations:articles')}?job={export_job().pk}"),
     Page("queue", "rita", lambda corpus: reverse("annotations:queue")),
     Page("outlets", "ed", lambda corpus: reverse("annotations:outlets")),
     Page("authors", "ed", lambda corpus: reverse("annotations:authors")),

@@ -1,5 +1,6 @@
 import os
 import secrets
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +19,8 @@ from dossier.roles import Role
 from annotations.samples import BadSample, load_sample_reviews
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 # username, role, superuser?
 DEMO_USERS = [
@@ -69,9 +72,14 @@ class Command(BaseCommand):
         worker = subprocess.Popen([sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "db_worker",
                                    "--no-reload"])
         self.stdout.write(self.style.SUCCESS(f"Serving on {url}, with a task worker — press Ctrl+C to stop."))
+        # SIGTERM and SIGHUP would end this process at once, leaving the worker running: made an exit instead,
+        # so that the worker is stopped below whichever way the demo is stopped.
+        previous = {number: signal.signal(number, _exit_on_signal) for number in STOP_SIGNALS}
         try:
             call_command("runserver", options["addrport"], use_reloader=False)
         finally:
+            for number, handler in previous.items():
+                signal.signal(number, handler)
             worker.terminate()
             worker.wait(timeout=10)
 
@@ -126,3 +134,7 @@ class Command(BaseCommand):
         for username, role, password in created:
             self.stdout.write(f"  {username:<10} {role:<9} {password}")
         return users
+
+
+def _exit_on_signal(number, frame):
+    raise SystemExit(128 + number)  # the shell's exit status for a process ended by that signal

@@ -5,6 +5,7 @@ import json
 
 import openpyxl
 import pytest
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.http import FileResponse, StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
@@ -387,3 +388,94 @@ def test_an_export_opened_by_another_sites_link_says_so_in_the_log(client, edito
     article = corpus.first()
     client.get(reverse("annotations:report-json", args=[article.pk]), **headers)
     assert [entry.linked_from for entry in Export.objects.order_by("id")] == [expected, expected]
+
+
+def export_job(client, query, export_format):
+    """Ask for a big export: the articles page comes back with its job, whose file is then fetched."""
+    from dossier.models import Job
+
+    response = client.get(LIST, {**query, "_export": export_format}, follow=True)
+    job = Job.objects.latest("id")
+    assert response.redirect_chain[-1][0].endswith(f"job={job.pk}")
+    return job, response
+
+
+@pytest.mark.parametrize("export_format", ["csv", "json", "xlsx"])
+def test_an_export_over_the_threshold_runs_as_a_job_whose_file_is_the_same_download(
+        client, editor, corpus, settings, export_format):
+    client.force_login(editor)
+    query = {"sort": "-sourced_fact_share"}
+    settings.DOSSIER_EXPORT_TASK_ROWS = 5  # the corpus's five rows: not over it
+    response, immediate = download(client, query, export_format)
+
+    settings.DOSSIER_EXPORT_TASK_ROWS = 4
+    job, page = export_job(client, query, export_format)
+
+    assert (job.kind, job.status, job.total, job.done, job.created_by) == ("export", "done", 5, 5, editor)
+    content = page.content.decode()
+    assert "5 of 5 done" in content and "ready to download" in content
+    assert 'http-equiv="refresh"' not in content  # finished: the page stops refreshing
+    file = client.get(reverse("annotations:export-file", args=[job.pk]))
+    assert file.status_code == 200 and file["Content-Type"] == response["Content-Type"]
+    assert file["Content-Disposition"] == response["Content-Disposition"]
+    written = b"".join(file.streaming_content)
+    if export_format == "xlsx":  # a workbook records when it was written
+        assert xlsx_records(written) == xlsx_records(immediate)
+    else:
+        assert written == immediate
+    assert list(Export.objects.order_by("id").values_list("format", "rows", "username")) == [
+        (export_format, 5, editor.username), (export_format, 5, editor.username)]
+
+
+def test_the_articles_page_links_a_big_export_as_a_page_not_a_download(client, editor, corpus, settings):
+    client.force_login(editor)
+    assert '_export=csv" download>' in client.get(LIST).content.decode()
+    settings.DOSSIER_EXPORT_TASK_ROWS = 4
+    assert '_export=csv">' in client.get(LIST).content.decode()
+
+
+def test_only_whoever_started_an_export_job_downloads_its_file(client, editor, admin, reviewer, corpus, settings,
+                                                               django_user_model):
+    from dossier.roles import Role
+
+    settings.DOSSIER_EXPORT_TASK_ROWS = 1
+    client.force_login(editor)
+    job, _ = export_job(client, {}, "csv")
+    url = reverse("annotations:export-file", args=[job.pk])
+    assert client.get(url).status_code == 200
+
+    other = django_user_model.objects.create_user("editor2", password="x")
+    other.groups.add(Group.objects.get(name=Role.EDITOR))
+    for user, status in ((other, 404), (admin, 404), (reviewer, 403)):
+        client.force_login(user)
+        assert client.get(url).status_code == status, user
+        assert "Download the export" not in client.get(f"{LIST}?job={job.pk}").content.decode()
+    client.force_login(other)
+    assert client.get(f"{LIST}?job={job.pk}").status_code == 403  # nor follow it
+    client.logout()
+    assert client.get(url).status_code == 302  # to the login page
+
+
+def test_an_export_job_that_fails_says_so_on_its_page_and_leaves_no_file(client, editor, corpus, settings,
+                                                                       monkeypatch):
+    from dossier.models import JobFile
+
+    def broken(*args):
+        raise OSError("disk full")
+
+    settings.DOSSIER_EXPORT_TASK_ROWS = 1
+    monkeypatch.setattr(writers, "write_table", broken)
+    client.force_login(editor)
+    job, page = export_job(client, {}, "csv")
+
+    assert job.status == "failed" and "stopped by an unexpected error (OSError)" in job.summary
+    assert "Download the export" not in page.content.decode() and not JobFile.objects.exists()
+    assert client.get(reverse("annotations:export-file", args=[job.pk])).status_code == 404
+
+
+def test_an_import_job_is_not_shown_on_the_articles_page(client, editor):
+    from dossier.models import Job
+
+    job = Job.objects.create(kind=Job.Kind.IMPORT, created_by=editor)
+    client.force_login(editor)
+    assert client.get(f"{LIST}?job={job.pk}").status_code == 404

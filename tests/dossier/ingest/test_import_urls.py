@@ -77,6 +77,37 @@ def test_one_failing_address_does_not_stop_the_others(web):
     assert sorted(Article.objects.values_list("title", flat=True)) == ["First", "Third"]
 
 
+def test_pages_saved_together_each_get_their_own_result_in_order_and_one_over_a_limit_fails_alone(web, settings):
+    settings.DOSSIER_MAX_PASSAGES = 3
+    web.routes["/a"] = Route(page("First", PARAGRAPHS))
+    web.routes["/long"] = Route(page("Too long", PARAGRAPHS + ["One sentence more than the limit takes."]))
+    web.routes["/c"] = Route(page("Third", PARAGRAPHS[::-1]))
+    seen = []
+
+    report = import_urls([web.url("/a"), web.url("/long"), web.url("/c"), web.url("/a")], progress=seen.append)
+
+    assert [(result.imported, result.duplicates) for result in report.files] == [
+        (["First"], []), ([], []), (["Third"], []), ([], ["First"])]
+    assert "over the limit" in report.files[1].error
+    assert seen == report.files
+    assert sorted(Article.objects.values_list("title", flat=True)) == ["First", "Third"]
+    assert Archive.objects.count() == 2
+    assert set(Article.objects.values_list("source_name", flat=True)) == {web.url("/a"), web.url("/c")}
+
+
+def test_an_address_twice_in_one_list_with_a_changed_page_makes_a_second_version(web):
+    web.routes["/story"] = Route(page("Story", PARAGRAPHS))
+    import_url(web.url("/story"))
+    web.routes["/story"] = Route(page("Story", PARAGRAPHS[:2]))
+    web.routes["/other"] = Route(page("Other", PARAGRAPHS[1:]))
+
+    report = import_urls([web.url("/other"), web.url("/story"), web.url("/story")])
+
+    assert [(result.imported, result.duplicates) for result in report.files] == [
+        (["Other"], []), (["Story (version 2)"], []), ([], ["Story"])]
+    assert Article.objects.get(title="Story").version == 2
+
+
 def test_the_same_page_again_is_a_duplicate_and_changes_nothing(web):
     web.routes["/story"] = Route(page("Border deal", PARAGRAPHS))
     import_url(web.url("/story"))
