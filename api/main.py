@@ -1,0 +1,30 @@
+"""The API object: /api/v1/ resources (one router module each in routes/), /api/openapi.json, /api/docs."""
+from ninja import NinjaAPI
+
+from . import errors
+from .docs import LocalSwagger
+from .routes import articles, exports, flags, reviews, scores, tasks, tokens
+
+api = NinjaAPI(
+    title="Dossier API",
+    version="1",
+    description="Articles, reviews and scores under the same rules as Dossier's pages. See docs/api.md.",
+    openapi_url="/openapi.json",
+    docs=LocalSwagger(),
+    docs_url="/docs",
+    urls_namespace="api",
+)
+errors.install(api)
+
+# One router per resource, each under /v1/. A new resource (campaigns) is one module and one line here.
+ROUTERS = [
+    ("/v1/", tokens.router),
+    ("/v1/", articles.router),
+    ("/v1/", reviews.router),
+    ("/v1/", flags.router),
+    ("/v1/", scores.router),
+    ("/v1/", exports.router),
+    ("/v1/", tasks.router),
+]
+for prefix, router in ROUTERS:
+    api.add_router(prefix, router)
