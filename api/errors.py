@@ -31,9 +31,13 @@ def error_response(status, message, code=None, field=None, headers=None):
 
 
 def _field(location):
-    """A pydantic error location as the parameter's name: ("query", "limit") -> "limit"."""
-    parts = [str(part) for part in location if part not in ("query", "path", "body", "form", "file", "header")]
-    return ".".join(parts) or None
+    """A pydantic error location as the field's name: ("query", "limit") -> "limit"; a body's fields without
+    the body parameter's own name or the union member tried ("body", "records", "Record", "title") -> "title"."""
+    where, *parts = [str(part) for part in location] or [""]
+    if where == "body" and parts:
+        parts = parts[1:]
+    parts = [part for part in parts if not (part[:1].isupper() or "[" in part)]
+    return ".".join(parts) or (None if where != "body" else "body")
 
 
 def install(api):

@@ -239,7 +239,7 @@ IMPORT_RESPONSES = {201: ImportedOut, 202: ImportedOut, **responses(ImportedOut,
 
 @router.post("articles", response=IMPORT_RESPONSES, auth=auth(Token.Scope.IMPORT),
              summary="Import articles from JSON records")
-def import_records(request, records: list[Record] | Record):
+def import_records(request, records: Record | list[Record]):
     """One record imports at once (201); a list of more runs as a background task (202)."""
     may_import(request.user)
     items = records if isinstance(records, list) else [records]

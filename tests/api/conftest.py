@@ -56,3 +56,14 @@ def api(client, token_for):
         return Api(client, token_for(user, *scopes, **fields) if user else None)
 
     return make
+
+
+@pytest.fixture
+def make_flaggable():
+    """(article, its first passage, the "unsourced" flag)."""
+    from factories import make_article
+
+    from annotations.models import Flag
+
+    article = make_article(title="Flaggable", body="One claim. Another claim. A third one.")
+    return article, article.passages.first(), Flag.objects.get(shortcut="u")
