@@ -25,4 +25,4 @@ def not_found(request, rest=""):
 
 
 app_name = "api"  # reverse("api:list_articles"), reverse("api:openapi-json")
-urlpatterns = _open([*api.urls[0], re_path(r"^(?P<rest>[\s\S]*)$", not_found)])
+urlpatterns = _open([*api.urls[0], re_path(r"^(?P<rest>[\s\S]*)$", not_found, name="not-found")])
