@@ -30,3 +30,8 @@ def test_the_worked_example_runs_against_a_live_server(live_server, admin, revie
     assert Article.objects.count() == 3
     assert Review.objects.filter(reviewer=reviewer, status=Review.Status.SUBMITTED).count() == 3
     assert "sourced-fact share" in result.stdout and "reviewers 1" in result.stdout
+
+
+def test_the_page_shows_the_example_file_as_it_is():
+    page = (EXAMPLE.parents[1] / "api.md").read_text()
+    assert EXAMPLE.read_text() in page
