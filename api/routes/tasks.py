@@ -5,7 +5,6 @@ from django.core.exceptions import PermissionDenied
 from ninja import Router, Schema
 
 from dossier.models import Job
-from dossier.roles import Role, has_role
 
 from ..auth import auth
 from ..models import Token
@@ -35,7 +34,6 @@ def task_data(job):
             summary="A task's progress")
 def task(request, task_id: int = Id("The task's id.")):
     job = found(Job, pk=task_id)
-    # As the job page: only who started it, or an admin.
-    if job.created_by_id != request.user.pk and not has_role(request.user, Role.ADMIN):
+    if not job.may_be_followed_by(request.user):
         raise PermissionDenied("Only who started this task, or an admin, may follow it.")
     return task_data(job)

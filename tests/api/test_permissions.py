@@ -70,12 +70,15 @@ def world(admin, editor, reviewer, other_reviewer, outsider, web):
         "values": {"article_id": article.pk, "number": 1, "subject_id": article.outlet_id,
                    "annotation_id": Annotation.objects.get().pk, "task_id": job.pk},
         "passage": article.passages.first().pk,
+        "author": article.authors.get().pk,
         "url": f"http://127.0.0.1:{web.port}/page",
     }
 
 
 def call(client, world, name, method, template, secret):
     values = dict(world["values"])
+    if "/authors/" in template:
+        values["subject_id"] = world["author"]
     if name == "version":
         from dossier.models import ArticleVersion
 

@@ -4,7 +4,9 @@ import socket
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from factories import make_article, make_review
 from hypothesis import HealthCheck, settings
 from openapi_spec_validator import validate
@@ -57,6 +59,13 @@ def quick(settings, monkeypatch):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # five users per example set
     # The made-up addresses the fetch operation gets never reach a name server: each is unresolvable.
     monkeypatch.setattr(socket, "getaddrinfo", lambda *args, **kwargs: (_ for _ in ()).throw(socket.gaierror("off")))
+    # Schemathesis calls the WSGI application itself, which closes the database connection after each
+    # request; the test's transaction must outlive them, as Django's test client arranges.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
