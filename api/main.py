@@ -7,9 +7,25 @@ from .routes import articles, exports, flags, reviews, scores, tasks, tokens
 
 
 class DossierAPI(NinjaAPI):
+    def _validate(self):
+        super()._validate()
+        # A method an address does not take is answered in the API's form too, not as ninja's plain text.
+        for bound in self._get_bound_routers():
+            for path_view in bound.path_operations.values():
+                path_view._not_allowed = _json_not_allowed(path_view)
+
     def get_openapi_operation_id(self, operation):
         """The view's own name ("list_articles"): stable, and what scripts generated from the schema call."""
         return operation.operation_id or operation.view_func.__name__
+
+
+def _json_not_allowed(path_view):
+    def not_allowed():
+        methods = sorted({method for operation in path_view.operations for method in operation.methods})
+        return errors.error_response(405, f"This address takes {', '.join(methods)}.",
+                                     headers={"Allow": ", ".join(methods)})
+
+    return not_allowed
 
 
 api = DossierAPI(

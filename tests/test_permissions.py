@@ -23,6 +23,8 @@ from dossier.models import Archive, ArticleVersion, Job, Source
 
 from annotations.models import Annotation, Export, Flag, Review
 
+from api.models import Token
+
 pytestmark = pytest.mark.django_db
 
 USERS = ("anonymous", "reviewer", "other_reviewer", "editor", "admin", "outsider")
@@ -434,6 +436,7 @@ def admin_objects(world, admin):
     AccessLog.objects.create(**common)
     AccessFailureLog.objects.create(**common)
     Export.objects.create(username="ed", via="web", kind="table", format="csv", rows=1)
+    Token.objects.issue(admin, "admin objects", ["read"])
     objects = {}
     for prefix, model in registered_prefixes().items():
         objects[prefix] = model.objects.order_by("pk").first()

@@ -157,7 +157,7 @@ def list_articles(
     return {"items": [article_data(article, scores) for article in rows], "next_cursor": next_cursor}
 
 
-@router.get("articles/{int:article_id}", response=responses(ArticleDetailOut), auth=auth(Token.Scope.READ),
+@router.get("articles/{id:article_id}", response=responses(ArticleDetailOut), auth=auth(Token.Scope.READ),
             summary="One article with its passages")
 def get_article(request, article_id: int = Id("The article's id.")):
     require(request.user, Role.values, NO_ROLE)
@@ -171,7 +171,7 @@ def get_article(request, article_id: int = Id("The article's id.")):
     return {**article_data(article), "body": article.body, "passages": passages}
 
 
-@router.get("articles/{int:article_id}/versions", response=responses(list[VersionOut]), auth=auth(Token.Scope.READ),
+@router.get("articles/{id:article_id}/versions", response=responses(list[VersionOut]), auth=auth(Token.Scope.READ),
             summary="An article's earlier versions")
 def versions(request, article_id: int = Id("The article's id.")):
     require(request.user, Role.values, NO_ROLE)
@@ -179,7 +179,7 @@ def versions(request, article_id: int = Id("The article's id.")):
     return list(article.versions.only("number", "title", "imported_at", "replaced_at").order_by("number"))
 
 
-@router.get("articles/{int:article_id}/versions/{int:number}", response=responses(VersionDetailOut),
+@router.get("articles/{id:article_id}/versions/{id:number}", response=responses(VersionDetailOut),
             auth=auth(Token.Scope.READ), summary="One earlier version's text")
 def version(request, article_id: int = Id("The article's id."), number: int = Id("The version's number.")):
     require(request.user, Role.values, NO_ROLE)

@@ -24,7 +24,7 @@ def _served(view, request, *args):
     return response
 
 
-@router.get("articles/{int:article_id}/annotations.jsonld", response=ERRORS, auth=auth(Token.Scope.READ),
+@router.get("articles/{id:article_id}/annotations.jsonld", response=ERRORS, auth=auth(Token.Scope.READ),
             openapi_extra=JSON_LD, summary="An article's annotations as a Web Annotation collection")
 def article_annotations(request, article_id: int = Id("The article's id."),
                         page: int | None = Query(None, ge=1, le=10**9)):
@@ -37,7 +37,7 @@ def annotation_collection(request, page: int | None = Query(None, ge=1, le=10**9
     return _served(views.annotation_collection, request)
 
 
-@router.get("annotations/{int:annotation_id}.jsonld", response=ERRORS, auth=auth(Token.Scope.READ),
+@router.get("annotations/{id:annotation_id}.jsonld", response=ERRORS, auth=auth(Token.Scope.READ),
             openapi_extra=JSON_LD, summary="One submitted annotation as a Web Annotation")
 def annotation(request, annotation_id: int = Id("The annotation's id.")):
     return _served(views.annotation, request, annotation_id)

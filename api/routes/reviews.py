@@ -60,7 +60,7 @@ def _refused(refusal):
                     code={409: "review_submitted", 403: "forbidden"}.get(refusal.status, "invalid"))
 
 
-@router.get("articles/{int:article_id}/review", response=responses(ReviewOut), auth=auth(Token.Scope.READ),
+@router.get("articles/{id:article_id}/review", response=responses(ReviewOut), auth=auth(Token.Scope.READ),
             summary="My review of an article")
 def my_review(request, article_id: int = Id("The article's id.")):
     require(request.user, REVIEWERS, ONLY_REVIEWERS)
@@ -77,7 +77,7 @@ def my_review(request, article_id: int = Id("The article's id.")):
     }
 
 
-@router.put("articles/{int:article_id}/review/flags", response=responses(FlagOut), auth=auth(Token.Scope.ANNOTATE),
+@router.put("articles/{id:article_id}/review/flags", response=responses(FlagOut), auth=auth(Token.Scope.ANNOTATE),
             summary="Set or unset a flag on a passage")
 def set_flag(request, body: FlagIn, article_id: int = Id("The article's id.")):
     """The workspace's toggle: 400 for a passage of another article or a retired flag, 409 once submitted."""
@@ -93,7 +93,7 @@ def set_flag(request, body: FlagIn, article_id: int = Id("The article's id.")):
             raise _refused(refusal) from None
 
 
-@router.post("articles/{int:article_id}/review/submit", response=responses(ReviewOut), auth=auth(Token.Scope.ANNOTATE),
+@router.post("articles/{id:article_id}/review/submit", response=responses(ReviewOut), auth=auth(Token.Scope.ANNOTATE),
              summary="Submit my review of an article")
 def submit(request, article_id: int = Id("The article's id.")):
     """Submitting twice changes nothing."""

@@ -48,7 +48,7 @@ def figures(subject):
     }
 
 
-@router.get("articles/{int:article_id}/report", response=responses(dict), auth=auth(Token.Scope.READ),
+@router.get("articles/{id:article_id}/report", response=responses(dict), auth=auth(Token.Scope.READ),
             summary="An article's report (as report.json)")
 def report(request, article_id: int = Id("The article's id.")):
     """The same content as the report page's report.json, logged in the export log as it is."""
@@ -82,5 +82,5 @@ for _model, _path in ((Outlet, "outlets"), (Author, "authors")):
     plural = _model._meta.verbose_name_plural
     router.get(_path, response=responses(FiguresPage), auth=auth(Token.Scope.READ), operation_id=f"list_{_path}",
                summary=f"{plural.capitalize()} with their figures")(_list)
-    router.get(f"{_path}/{{int:subject_id}}", response=responses(FiguresOut), auth=auth(Token.Scope.READ),
+    router.get(f"{_path}/{{id:subject_id}}", response=responses(FiguresOut), auth=auth(Token.Scope.READ),
                operation_id=f"get_{_path}", summary=f"One of the {plural} with its figures")(_one)

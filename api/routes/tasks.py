@@ -30,7 +30,7 @@ def task_data(job):
             "lines": job.lines, "summary": job.summary, "created_at": job.created_at, "finished_at": job.finished_at}
 
 
-@router.get("tasks/{int:task_id}", response=responses(TaskOut), auth=auth(Token.Scope.READ),
+@router.get("tasks/{id:task_id}", response=responses(TaskOut), auth=auth(Token.Scope.READ),
             summary="A task's progress")
 def task(request, task_id: int = Id("The task's id.")):
     job = found(Job, pk=task_id)

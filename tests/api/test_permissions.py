@@ -44,7 +44,7 @@ def operations():
         for path, path_view in bound.path_operations.items():
             for operation in path_view.operations:
                 for method in operation.methods:
-                    template = "/api/" + re.sub(r"{int:", "{", (bound.prefix + path).strip("/").replace("//", "/"))
+                    template = "/api/" + re.sub(r"{id:", "{", (bound.prefix + path).strip("/").replace("//", "/"))
                     found.append((api.get_openapi_operation_id(operation), method, template, scope_of(operation)))
     return found
 

@@ -128,3 +128,13 @@ def test_malformed_json_is_a_json_error(api, reviewer, make_flaggable):
     response = client.client.put(f"/api/v1/articles/{article.pk}/review/flags", "{not json",
                                  content_type="application/json", headers=client.headers())
     assert response.status_code in (400, 422) and set(response.json()) == {"code", "message", "field"}
+
+
+def test_a_method_an_address_does_not_take_is_a_json_405(api, reviewer):
+    response = api(reviewer).post("flags")
+    assert (response.status_code, response.json()["code"], response["Allow"]) == (405, "method_not_allowed", "GET")
+
+
+def test_an_id_too_big_for_the_database_is_a_json_404(api, reviewer):
+    response = api(reviewer).get("articles/" + "9" * 25)
+    assert (response.status_code, response.json()["code"]) == (404, "not_found")
