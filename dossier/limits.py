@@ -64,6 +64,24 @@ def may_import(request):
     return user.is_active and user.is_staff and user.has_perm("dossier.import_article")
 
 
+# Other apps' parts of the site with their own rule for large bodies and their own form of refusal:
+# (path prefix, allows_import_size(request), respond(status, message)); the API registers itself here.
+_PREFIXES = []
+
+
+def register_prefix(prefix, allows_import_size, respond):
+    """Under `prefix`, a body may be as large as the import page's where allows_import_size(request)
+    says so, and refusals are respond(status, message)."""
+    _PREFIXES.append((prefix, allows_import_size, respond))
+
+
+def _policy(request):
+    for prefix, allows, respond in _PREFIXES:
+        if request.path_info.startswith(prefix):
+            return allows, respond
+    return None, plain
+
+
 def plain(status, message):
     return HttpResponse(message + "\n", status=status, content_type="text/plain; charset=utf-8")
 
@@ -95,14 +113,15 @@ class RequestBodyLimit:
         return None
 
     def refusal(self, request):
+        allows, respond = _policy(request)
         length = request.META.get("CONTENT_LENGTH", "")
         chunked = "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
         if chunked or (length == "" and request.META.get("HTTP_TRANSFER_ENCODING")):
-            return plain(411, "A request body needs a Content-Length header; chunked bodies are not accepted.")
+            return respond(411, "A request body needs a Content-Length header; chunked bodies are not accepted.")
         if length == "":
             return None  # no body: Django reads nothing
         if not DIGITS.fullmatch(length.strip()):
-            return plain(400, "The Content-Length header is not a number of bytes.")
+            return respond(400, "The Content-Length header is not a number of bytes.")
         size = int(length)
         if size <= form_limit():
             return None
@@ -111,7 +130,9 @@ class RequestBodyLimit:
         if request.method == "POST" and request.path == reverse("admin:dossier_article_import") \
                 and may_import(request):
             allowed = import_limit()
+        elif request.method == "POST" and allows is not None and allows(request):
+            allowed = import_limit()
         if size <= allowed:
             return None
         logger.warning("Refused a %s-byte body to %s (at most %s bytes)", size, request.path_info, allowed)
-        return plain(413, f"The request is too large: {size} bytes, over the {allowed} bytes this page accepts.")
+        return respond(413, f"The request is too large: {size} bytes, over the {allowed} bytes this page accepts.")

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from .roles import Role, has_role
 from .validators import web_url
 
 
@@ -421,6 +422,10 @@ class Job(models.Model):
     @property
     def finished(self):
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    def may_be_followed_by(self, user):
+        """Who started the job, or an admin: the job page's rule and the API's task resource's."""
+        return self.created_by_id == user.pk or has_role(user, Role.ADMIN)
 
     def advance(self, line):
         """One item done ({"text": …, …}): saved at once, so that the page that started the job shows it."""

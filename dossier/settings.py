@@ -33,6 +33,8 @@ DOSSIER_MAX_FORM_BYTES    largest request body anywhere but an admin's POST to t
               by its Content-Length before it is read (default: 1 MiB; dossier/limits.py). The import page
               takes DOSSIER_MAX_IMPORT_BYTES x DATA_UPLOAD_MAX_NUMBER_FILES. A proxy in front should refuse
               the same sizes first (docs/operations.md, Limits).
+DOSSIER_API_RATE_LIMIT   requests one API token may make per DOSSIER_API_RATE_WINDOW seconds (defaults: 600
+              per 60; 0: no limit); over it, 429 with Retry-After (api/ratelimit.py)
 TRUSTED_PROXIES must match the proxies really in front, or login lockout counts the wrong address;
               `manage.py check` warns (dossier.W001) behind a TLS proxy with TRUSTED_PROXIES=0.
 """
@@ -107,9 +109,11 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # its static files: Swagger UI for /api/docs, served locally
     "dossier",
     "annotations",
     "webhooks",
+    "api",
 ]
 if env_flag("DOSSIER_PERF"):  # measuring tools: CI and benchmarks only
     INSTALLED_APPS.append("perf")
@@ -280,6 +284,12 @@ TASKS = {"default": {"BACKEND": os.environ.get("DOSSIER_TASK_BACKEND", "django_t
 DOSSIER_MAX_FORM_BYTES = int(os.environ.get("DOSSIER_MAX_FORM_BYTES", 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = DOSSIER_MAX_FORM_BYTES  # a request's fields other than files
 FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024  # an uploaded file past this goes to a temporary file
+
+# The API (api/ratelimit.py): each token (or signed-in user) may make DOSSIER_API_RATE_LIMIT requests per
+# DOSSIER_API_RATE_WINDOW seconds, then gets 429 with Retry-After; 0 turns the limit off. Counted in the
+# default cache: configure a shared one (CACHES) when serving with several processes.
+DOSSIER_API_RATE_LIMIT = int(os.environ.get("DOSSIER_API_RATE_LIMIT", 600))
+DOSSIER_API_RATE_WINDOW = int(os.environ.get("DOSSIER_API_RATE_WINDOW", 60))
 
 # django-tables2's bootstrap5 markup in a box that scrolls sideways, sort state in words (templates/_table.html).
 DJANGO_TABLES2_TEMPLATE = "_table.html"

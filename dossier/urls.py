@@ -25,6 +25,8 @@ urlpatterns = [
     path("accounts/password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password_change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("", include((article_patterns, "dossier"))),
+    path("api/tokens/", include("api.token_urls")),
+    path("api/", include("api.urls")),
     path("", include("annotations.urls")),
 ]
 

@@ -75,7 +75,7 @@ def archive(request, pk):
 def job(request, pk):
     """A background job's progress, for whoever started it (or an admin); the page refreshes until it ends."""
     found = get_object_or_404(Job, pk=pk)
-    if found.created_by_id != request.user.pk and not has_role(request.user, Role.ADMIN):
+    if not found.may_be_followed_by(request.user):
         raise PermissionDenied("Only who started this job, or an admin, may follow it.")
     return render(request, "dossier/job.html", {"job": found})
 

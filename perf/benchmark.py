@@ -44,6 +44,9 @@ from dossier.tables import BoundedPaginator
 from annotations import summaries
 from annotations.models import Annotation, ArticleSummary, Export, Flag, Review
 
+from api import pagination
+from api.models import Token
+
 from . import corpus
 
 EDITOR, REVIEWER = "benchmark-editor", "benchmark-reviewer"
@@ -109,7 +112,7 @@ class Benchmark:
         self.results = []
 
     # What run() measures, in order; `only` picks some of them.
-    PARTS = ("pages", "toggles", "refreshes", "export", "imports", "web_imports", "reanchoring")
+    PARTS = ("pages", "toggles", "api", "refreshes", "export", "imports", "web_imports", "reanchoring")
 
     def run(self, only=None):
         imported = _not_generated()
@@ -180,6 +183,50 @@ class Benchmark:
         samples = self._timed(lambda path, data: self._post(client, path, data), toggle)
         self._record(Result("Flag toggle (on, then off; the first on an article starts the review)",
                             f"POST {path}", samples, count, Bar(None, 20)))
+
+    def api(self):
+        """The API's article list (first page, and a cursor page deep in the corpus) and its annotation write."""
+        with override_settings(DOSSIER_API_RATE_LIMIT=0):
+            editor = self._token_client(EDITOR, ["read"])
+            query = {"status": "reviewed", "sort": "-sourced_fact_share", "limit": PER_PAGE}
+            self.page("API article list (reviewed, by sourced-fact share, 50 rows)",
+                      lambda i: ("/api/v1/articles", query), Bar(15), client=editor)
+            # A cursor as the API gives one, after the row at 90% of the corpus in the default sort (newest first).
+            ids = Article.objects.order_by("-id").values_list("id", flat=True)
+            depth = int(Article.objects.count() * 0.9)
+            deep = {"limit": PER_PAGE, "cursor": pagination.encode("-id", [ids[depth]])}
+            self.page(f"API article list, a cursor page after row {depth:,}", lambda i: ("/api/v1/articles", deep),
+                      Bar(15), client=editor)
+            self._api_writes()
+
+    def _api_writes(self):
+        flag = Flag.objects.active().order_by("order", "pk").first()
+        passages = dict(
+            Passage.objects.filter(article_id__in=self.sample, paragraph=0, sentence=0).values_list("article_id", "pk")
+        )
+        client = self._token_client(REVIEWER, ["read", "annotate"])
+
+        def write(i):
+            article = self.sample[i // 2]  # on, then off again
+            body = {"passage": passages[article], "flag": flag.pk, "on": i % 2 == 0}
+            return f"/api/v1/articles/{article}/review/flags", body
+
+        def put(path, body):
+            _check(client.put(path, json.dumps(body), content_type="application/json"), f"PUT {path}")
+
+        path, body = write(0)
+        put(path, body)
+        with CaptureQueriesContext(connection) as queries:
+            put(path, {**body, "on": False})
+        count = len(queries)
+        samples = self._timed(put, write)
+        self._record(Result("API annotation write (a flag on, then off)", f"PUT {path}", samples, count, Bar(10)))
+
+    def _token_client(self, username, scopes):
+        """A client sending a new token of the benchmark's user (deleted by clean_up())."""
+        user = get_user_model().objects.get(username=username)
+        _token, secret = Token.objects.issue(user, "benchmark", scopes)
+        return Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Bearer {secret}")
 
     def refreshes(self):
         """A submit's summary refresh, bootstrap included, on the articles with the most submitted reviews."""
@@ -374,6 +421,7 @@ class Benchmark:
         Review.history.filter(id__in=reviews).delete()
         Annotation.history.filter(review_id__in=reviews).delete()
         Export.objects.filter(username=EDITOR).delete()
+        Token.objects.filter(user__username__in=[EDITOR, REVIEWER]).delete()
         for name, model in ((WIRE, Outlet), (WRITER, Author)):
             model.objects.filter(name=name, articles__isnull=True).delete()
             model.history.filter(name=name).delete()

@@ -25,6 +25,8 @@ from annotations.models import Annotation, Export, Flag, Review
 
 from webhooks.models import Webhook
 
+from api.models import Token
+
 pytestmark = pytest.mark.django_db
 
 USERS = ("anonymous", "reviewer", "other_reviewer", "editor", "admin", "outsider")
@@ -41,6 +43,11 @@ class Route:
     @property
     def in_admin(self):
         return (self.name or "").startswith("admin:") or self.route.startswith("admin/")
+
+    @property
+    def in_api(self):
+        """The API's operations have their own matrix (tests/api/test_permissions.py: tokens and scopes too)."""
+        return (self.name or "").startswith("api:")
 
 
 def walk(patterns, namespace=None, prefix=""):
@@ -62,7 +69,7 @@ def project_routes():
 
 def coverage_problems(routes, table):
     """What keeps the table from covering `routes` outside the admin: messages naming each gap."""
-    outside = [route for route in routes if not route.in_admin]
+    outside = [route for route in routes if not route.in_admin and not route.in_api]
     names = {route.name for route in outside if route.name}
     problems = [f"URL pattern {route.route!r} has no name, so the matrix cannot list it" for route in outside
                 if route.name is None]
@@ -218,6 +225,9 @@ MATRIX = {
         kwargs=ARTICLE,
     ),
     "annotations:flag-styles": Entry(GET=alike(200), POST=alike(405)),
+    # api: a user's own token page (an empty form shows its errors); revoking another's token, or none, is a 404.
+    "tokens:list": Entry(GET=alike(200), POST=alike(200)),
+    "tokens:revoke": Entry(GET=alike(405), POST=alike(404), kwargs=lambda world: {"pk": 999_999}),
 }
 
 
@@ -439,6 +449,7 @@ def admin_objects(world, admin):
     Export.objects.create(username="ed", via="web", kind="table", format="csv", rows=1)
     # Never reached: the matrix's requests are refused, or are GETs (the test button only sends on a POST).
     Webhook.objects.create(name="Matrix hook", url="https://hooks.example/", events=["review.submitted"])
+    Token.objects.issue(admin, "admin objects", ["read"])
     objects = {}
     for prefix, model in registered_prefixes().items():
         objects[prefix] = model.objects.order_by("pk").first()

@@ -8,12 +8,12 @@ from django.views.decorators.http import require_GET, require_POST
 from dossier.models import Article
 from dossier.views import FilteredTableView
 
+from annotations import reviewing
 from annotations.access import ONLY_REVIEWERS, REVIEWERS, reviewers_only, workspace_readers_only
 from annotations.filters import QueueFilter
-from annotations.forms import AnnotationForm
-from annotations.models import HEX_COLOUR, Flag, Review, ReviewClosed, ScoredArticle
+from annotations.models import HEX_COLOUR, Flag, ScoredArticle
 from annotations.tables import QueueTable
-from annotations.workspace import attach_marks, build_workspace, mark_data
+from annotations.workspace import build_workspace
 
 
 class QueueView(FilteredTableView):
@@ -54,22 +54,10 @@ def annotate(request, pk):
     """Set one flag on or off for one passage; answers with the reviewer's marks on that passage, as the
     workspace script keeps them, so that it can confirm (or take back) what it drew."""
     article = get_object_or_404(Article, pk=pk)
-    form = AnnotationForm(article, request.POST)
-    if not form.is_valid():
-        return JsonResponse({"error": form.error_text()}, status=400)
-    review = Review.objects.lock_for(article, request.user)
-    passage = form.cleaned_data["passage"]
     try:
-        review.set_flag(passage, form.cleaned_data["flag"], form.cleaned_data["on"], **form.details())
-    except ReviewClosed as error:
-        return JsonResponse({"error": str(error)}, status=409)
-    attach_marks([passage], article, review, "own")
-    return JsonResponse({
-        "passage": passage.pk,
-        "flags": [mark.flag_id for mark in passage.mine],
-        "marks": [mark_data(mark) for mark in passage.mine],
-        "flagged": review.flagged_passages(),
-    })
+        return JsonResponse(reviewing.set_flag(article, request.user, request.POST))
+    except reviewing.Refused as refusal:
+        return JsonResponse({"error": refusal.message}, status=refusal.status)
 
 
 @require_POST
@@ -78,7 +66,10 @@ def annotate(request, pk):
 def submit(request, pk):
     """Submit the reviewer's review of the article; submitting twice changes nothing."""
     article = get_object_or_404(Article.objects.only("id", "title"), pk=pk)
-    Review.objects.lock_for(article, request.user).submit()
+    try:
+        reviewing.submit(article, request.user)
+    except reviewing.Refused as refusal:
+        return JsonResponse({"error": refusal.message}, status=refusal.status)
     messages.success(request, f"Review of “{article.title}” submitted.")
     return redirect("annotations:workspace", article.pk)
 

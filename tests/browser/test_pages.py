@@ -60,6 +60,8 @@ PAGES = [
     Page("persian reading", "rita", lambda corpus: corpus.persian.get_absolute_url()),
     Page("not found", "ed", lambda corpus: "/articles/999999999/", status=404),
     Page("forbidden", "rita", lambda corpus: reverse("annotations:outlets"), status=403),
+    Page("api tokens", "rita", lambda corpus: reverse("tokens:list")),
+    Page("api docs", "ed", lambda corpus: reverse("api:openapi-view")),
 ]
 
 

@@ -1,0 +1,1 @@
+"""The API's resources, one router module each; main.ROUTERS mounts them under /v1/."""
