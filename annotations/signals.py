@@ -6,9 +6,9 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import Signal, receiver
 from simple_history.models import HistoricalRecords
 
-from dossier.models import Article, Passage
+from dossier.models import Article, Passage, article_revised
 
-from . import summaries
+from . import revisions, summaries
 from .models import Annotation, CodebookVersion, Flag, Review
 
 # Extension points for the apps built on annotations (campaigns), which annotations never imports.
@@ -95,3 +95,8 @@ def _acting_user():
     request = getattr(HistoricalRecords.context, "request", None)
     user = getattr(request, "user", None)
     return user if user is not None and user.is_authenticated else None
+
+
+@receiver(article_revised, sender=Article)
+def article_revised_carry_across(sender, article, version, old_passages, new_passages, **kwargs):
+    revisions.carry_across(article, version, old_passages, new_passages)

@@ -2,6 +2,7 @@
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 
 from dossier.models import Article
 from dossier.tables import ArticleColumns, BoundedPaginator, BoundedTable
@@ -11,11 +12,15 @@ from .models import ArticleSummary, Review
 from .models.scores import directed
 
 NUMBER = {"td": {"class": "number"}, "th": {"class": "number"}}
+# Cells of names and titles people typed: each takes its direction from its own text (Persian reads right to left).
+USER_TEXT = {"td": {"dir": "auto"}}
 
 
 class QueueTable(ArticleColumns):
+    label = "My review queue"
     title = tables.Column(
-        linkify=lambda record: reverse("annotations:workspace", args=[record.pk]), order_by=("title", "id")
+        linkify=lambda record: reverse("annotations:workspace", args=[record.pk]), order_by=("title", "id"),
+        attrs=USER_TEXT,
     )
     review_status = tables.Column(
         verbose_name="My review", default=ArticleSummary.Status.NOT_STARTED.label, order_by=("review_status", "id")
@@ -69,6 +74,7 @@ class ListedColumn(tables.Column):
 
 class _ArticlesPage(BoundedTable):
     paginator_class = BoundedPaginator
+    label = "Articles"
 
     def rows_html(self):
         """The page's rows, one <tr> each, a cell under each visible header (tests check they line up).
@@ -89,8 +95,12 @@ class _ArticlesPage(BoundedTable):
 
 
 def _cell_template(column):
-    """One cell's format_html() template; its class is the column's own (code, never user text)."""
-    opening = f'<td class="{column.css}">' if column.css else "<td>"
+    """One cell's format_html() template; its class is the column's own (code, never user text).
+
+    Every cell takes its direction from its own text (dir="auto"): titles, outlets and authors may be
+    Persian or Arabic; numbers and dates, having no letters, stay left to right.
+    """
+    opening = f'<td class="{column.css}" dir="auto">' if column.css else '<td dir="auto">'
     return opening + ('<a href="{}/{}/{}">{}</a>' if column.links_to_summary else "{}") + "</td>"
 
 
@@ -116,7 +126,7 @@ class RankingTable(BoundedTable):
 
     name = tables.Column(
         linkify=lambda record: reverse(f"annotations:{record._meta.model_name}", args=[record.pk]),
-        order_by=("name", "id"),
+        order_by=("name", "id"), attrs=USER_TEXT,
     )
     article_count = tables.Column(verbose_name="Articles", order_by=("article_count", "id"), attrs=NUMBER)
     reviewed_count = tables.Column(verbose_name="Reviewed", order_by=("reviewed_count", "id"), attrs=NUMBER)
@@ -131,6 +141,10 @@ class RankingTable(BoundedTable):
                   "sourcing_alpha"]
         order_by = "-sourced_fact_share"
         attrs = {"class": "table"}
+
+    @property
+    def label(self):
+        return capfirst(self.data.model._meta.verbose_name_plural)
 
     def render_sourcing_alpha(self, record):
         alpha = aggregates.pooled_sourcing_alpha(record)

@@ -3,7 +3,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .access import can_annotate, can_see_every_review
-from .models import Annotation, Flag, Review
+from .models import Annotation, Flag, Review, ScoredArticle
 
 
 @dataclass
@@ -11,13 +11,14 @@ class Workspace:
     article: object
     review: Review | None
     flags: list[Flag]
-    paragraphs: list = field(default_factory=list)  # lists of passages, each with .marks
+    paragraphs: list = field(default_factory=list)  # lists of passages, each with .mine and .others
     editable: bool = False
     scope: str = "own"  # whose marks are shown: "own", "submitted" or "all"
+    next_article: object = None  # offered once this reviewer's review is submitted
 
     @property
-    def show_others(self):
-        return self.scope != "own"
+    def passages(self):
+        return [passage for paragraph in self.paragraphs for passage in paragraph]
 
     @property
     def total(self):
@@ -26,15 +27,29 @@ class Workspace:
     @property
     def flagged(self):
         """Passages this reviewer has flagged so far."""
-        return sum(1 for paragraph in self.paragraphs for passage in paragraph if any(m.mine for m in passage.marks))
+        return sum(1 for passage in self.passages if passage.mine)
 
     @property
     def active_flags(self):
         return [flag for flag in self.flags if flag.active]
 
+    def script_data(self):
+        """What the page's script draws from: every flag, and this reviewer's own marks per passage."""
+        return {
+            "flags": [
+                {"id": flag.pk, "name": flag.name, "category": flag.category, "shortcut": flag.shortcut,
+                 "active": flag.active}
+                for flag in self.flags
+            ],
+            "marks": {
+                passage.pk: [mark_data(mark) for mark in passage.mine] for passage in self.passages if passage.mine
+            },
+        }
+
 
 def build_workspace(article, user):
-    """Passages in paragraphs with their visible marks: five queries whatever the article's length."""
+    """Passages in paragraphs with their visible marks: five queries whatever the article's length
+    (six once the reviewer has submitted: the next article on offer)."""
     review = Review.objects.filter(article=article, reviewer=user).first() if can_annotate(user) else None
     flags = list(Flag.objects.all())
     submitted = bool(review and review.is_submitted)
@@ -46,16 +61,26 @@ def build_workspace(article, user):
         scope="all" if can_see_every_review(user) else "submitted" if submitted else "own",
     )
     workspace.paragraphs = article.paragraphs()
-    passages = [passage for paragraph in workspace.paragraphs for passage in paragraph]
-    attach_marks(passages, article, review, workspace.scope, {flag.pk: flag for flag in flags})
+    attach_marks(workspace.passages, article, review, workspace.scope, {flag.pk: flag for flag in flags})
+    if submitted:
+        workspace.next_article = ScoredArticle.objects.next_for(user)
     return workspace
 
 
+MARK_FIELDS = ("review", "passage", "flag", "note", "evidence_url", "start", "end")
+
+
 def attach_marks(passages, article, review, scope, flags_by_id=None):
-    """Give each passage its visible `marks`, the reader's own first: one query. The one assembly of
-    marks, for the page and for a toggle's reply (one passage, whose annotations alone are read).
+    """Give each passage its visible marks, split into the reader's own (`mine`) and other reviewers'
+    (`others`): one query. The one assembly of marks, for the page and for a toggle's reply (one
+    passage, whose annotations alone are read).
     """
-    annotations = Annotation.objects.visible_in(article, review, scope).select_related("review__reviewer")
+    # Only what a mark shows: a long article's page builds hundreds of these.
+    annotations = (
+        Annotation.objects.visible_in(article, review, scope)
+        .select_related("review__reviewer")
+        .only(*MARK_FIELDS, "review__reviewer__username")
+    )
     if flags_by_id is None:
         annotations = annotations.select_related("flag")
     if len(passages) == 1:
@@ -67,9 +92,24 @@ def attach_marks(passages, article, review, scope, flags_by_id=None):
         annotation.mine = review is not None and annotation.review_id == review.pk
         by_passage[annotation.passage_id].append(annotation)
     for passage in passages:
-        passage.marks = sorted(
+        marks = sorted(
             by_passage[passage.pk],
             key=lambda mark: (not mark.mine, mark.flag.order, mark.flag.name, mark.review.reviewer.username),
         )
-        for mark in passage.marks:
+        for mark in marks:
             mark.passage = passage
+        passage.mine = [mark for mark in marks if mark.mine]
+        passage.others = [mark for mark in marks if not mark.mine]
+
+
+def mark_data(mark):
+    """One own mark as the workspace script keeps it: the flagged words as code-point offsets into the
+    passage's text (None for the whole passage), so the script needs no article offsets."""
+    span = mark.passage_span
+    return {
+        "flag": mark.flag_id,
+        "start": span[0] if span else None,
+        "end": span[1] if span else None,
+        "note": mark.note,
+        "evidence_url": mark.evidence_url,
+    }

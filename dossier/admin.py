@@ -1,18 +1,36 @@
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django_tasks_db.models import DBTaskResult
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import ingest
+from . import ingest, tasks
 from .admin_rules import LookupRule, with_lookup_rule
 from .forms import ImportForm
-from .models import Article, Author, Outlet
+from .models import Article, Author, Job, Outlet, Source
+from .roles import Role, has_role
+
+
+def own_job(request):
+    """The job named by ?job=, if the user started it (or is an admin); None without one; 404 otherwise."""
+    job_id = request.GET.get("job", "")
+    if not job_id:
+        return None
+    if not job_id.isdigit() or len(job_id) > 18:
+        raise Http404("No such job.")
+    job = get_object_or_404(Job, pk=int(job_id))
+    if job.created_by_id != request.user.pk and not has_role(request.user, Role.ADMIN):
+        raise PermissionDenied("Only who started this job, or an admin, may follow it.")
+    return job
 
 
 class ReadOnly:
@@ -114,26 +132,84 @@ class ArticleAdmin(AuditedAdmin):
         return [path("import/", import_view, name="dossier_article_import"), *super().get_urls()]
 
     def import_view(self, request):
-        """Upload several files; each is imported in its own transaction, with a report per file."""
+        """Upload files or list addresses. One is imported in the request, with its report; more run as a
+        background job, whose progress this page shows (?job=).
+        """
         if not request.user.has_perm("dossier.import_article"):
             raise PermissionDenied
         report = None
+        job = own_job(request)
         # Bound on every POST, even one without fields, so that it says the files are missing.
         form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
         if request.method == "POST" and form.is_valid():
-            report = ingest.import_uploads(form.cleaned_data["files"], form.metadata(), request.user)
+            files, urls = form.cleaned_data["files"], form.cleaned_data["urls"]
+            if len(files) + len(urls) > 1:
+                job = tasks.start_import(files, urls, form.metadata(), request.user,
+                                         max_records=settings.DOSSIER_MAX_WEB_IMPORT_RECORDS)
+                return redirect(f"{reverse('admin:dossier_article_import')}?job={job.pk}")
+            if files:
+                report = ingest.import_uploads(files, form.metadata(), request.user)
+            else:
+                report = ingest.import_urls(urls, form.metadata(), request.user)
             level = messages.ERROR if report.failed else messages.SUCCESS
-            messages.add_message(request, level, f"{len(report.files)} files: {report.summary()}.")
+            noun = "files" if files else "addresses"
+            messages.add_message(request, level, f"{len(report.files)} {noun}: {report.summary()}.")
+        if job is not None and job.finished and job.kind == Job.Kind.IMPORT:
+            # A finished job's report reads as one made in the request.
+            report = ingest.ImportReport([ingest.FileResult.from_line(line) for line in job.lines])
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": "Import articles",
             "form": form,
             "report": report,
+            "job": job,
             "changelist_url": reverse("admin:dossier_article_changelist"),
         }
         return TemplateResponse(request, "admin/dossier/article/import.html", context)
 
+
+@admin.register(Source)
+class SourceAdmin(BoundedAdmin):
+    """Feeds and sitemaps; "Poll now" (the page's button, or the action on selected sources) runs as a job."""
+
+    formfield_overrides = URL_FIELDS
+    list_display = ["url", "kind", "outlet", "active", "last_polled_at", "last_new", "last_unchanged", "last_failed"]
+    list_filter = ["kind", "active", "outlet"]
+    list_select_related = ["outlet"]
+    search_fields = ["url", "outlet__name"]
+    autocomplete_fields = ["outlet"]
+    readonly_fields = ["last_polled_at", "last_new", "last_unchanged", "last_failed", "last_error", "etag",
+                       "last_modified"]
+    actions = ["poll_selected"]
+    change_list_template = "admin/dossier/source/change_list.html"
+
+    def get_urls(self):
+        poll_view = self.admin_site.admin_view(self.poll_view)
+        return [path("poll/", poll_view, name="dossier_source_poll"), *super().get_urls()]
+
+    @admin.action(description="Poll the selected sources now", permissions=["change"])
+    def poll_selected(self, request, queryset):
+        job = tasks.start_poll(list(queryset.values_list("pk", flat=True)), request.user)
+        return redirect(f"{reverse('admin:dossier_source_poll')}?job={job.pk}")
+
+    def poll_view(self, request):
+        """POST: poll every active source as a job. GET ?job=: that job's progress."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            job = tasks.start_poll(list(Source.objects.filter(active=True).values_list("pk", flat=True)),
+                                   request.user)
+            return redirect(f"{reverse('admin:dossier_source_poll')}?job={job.pk}")
+        job = own_job(request)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Poll sources",
+            "job": job,
+            "changelist_url": reverse("admin:dossier_source_changelist"),
+        }
+        return TemplateResponse(request, "admin/dossier/source/poll.html", context)
 
 
 class RoleSafeUserAdmin(LookupRule, UserAdmin):
@@ -168,3 +244,7 @@ admin.site.unregister(Group)
 admin.site.register(Group, RoleSafeGroupAdmin)
 # django-axes' login records follow the same rule for their lists.
 with_lookup_rule()
+# django-tasks-db's own admin shows raw task rows (arguments, tracebacks) and lets anyone with the
+# permission re-run or delete them; people follow their work on the Job the page started (dossier.tasks).
+if DBTaskResult in admin.site._registry:
+    admin.site.unregister(DBTaskResult)

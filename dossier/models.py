@@ -1,9 +1,13 @@
 """The article domain: outlets, authors, articles and their passages."""
 import hashlib
+import zlib
+from difflib import SequenceMatcher
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -14,6 +18,42 @@ from .validators import web_url
 def content_hash(body):
     """SHA-256 of a cleaned body: two imports with the same text are the same article."""
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+# Query parameters that only say where a reader came from; dropped when addresses are compared.
+_TRACKING_PARAMETERS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "ref_src")
+
+
+def normalise_address(url):
+    """An address as it identifies an article: scheme and host lower-cased, default port, fragment,
+    tracking parameters and a trailing slash dropped, parameters sorted. "" for no address."""
+    url = (url or "").strip()
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
+    netloc = host if ":" not in host else f"[{host}]"
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if port and port != {"http": 80, "https": 443}.get(scheme):
+        netloc += f":{port}"
+    query = sorted((key, value) for key, value in parse_qsl(parts.query, keep_blank_values=True)
+                   if not key.lower().startswith(_TRACKING_PARAMETERS))
+    return urlunsplit((scheme, netloc, parts.path.rstrip("/") or "/", urlencode(query), ""))
+
+
+def address_hash(url):
+    """SHA-256 of the normalised address, "" for none: the article an address names."""
+    normal = normalise_address(url)
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest() if normal else ""
+
+
+# Sent inside the transaction that gives an article a new version, after its new passages are saved and
+# before the old ones are deleted, with article, version (the ArticleVersion just kept), old_passages and
+# new_passages ([(id, start, end)] in reading order): what hangs on the old passages moves across here.
+article_revised = Signal()
 
 
 class OutletManager(models.Manager):
@@ -116,6 +156,11 @@ class Article(models.Model):
     )
     imported_at = models.DateTimeField(default=timezone.now, help_text="When the article was imported.")
     source_name = models.CharField(max_length=255, blank=True, help_text="File the article was imported from.")
+    address_hash = models.CharField(
+        max_length=64, blank=True, editable=False,
+        help_text="SHA-256 of the normalised address: importing the address again makes a new version.",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False, help_text="Which version of the text this is.")
 
     objects = ArticleQuerySet.as_manager()
     # The text never changes once imported, so the audit trail keeps only the metadata.
@@ -126,6 +171,9 @@ class Article(models.Model):
         permissions = [("import_article", "Can import articles")]
         constraints = [
             models.UniqueConstraint(fields=["content_hash"], name="article_unique_content_hash"),
+            # Also serves "the article at this address" when an address is imported again.
+            models.UniqueConstraint(fields=["address_hash"], condition=~models.Q(address_hash=""),
+                                    name="article_unique_address"),
         ]
         indexes = [
             # The article list's default order.
@@ -143,9 +191,10 @@ class Article(models.Model):
         return reverse("dossier:article-detail", args=[self.pk])
 
     def set_derived_fields(self):
-        """Fill the fields computed from the body (bulk_create skips save(), so importing calls this)."""
+        """Fill the fields computed from the body and address (bulk_create skips save(), so importing calls this)."""
         self.content_hash = content_hash(self.body)
         self.word_count = len(self.body.split())
+        self.address_hash = address_hash(self.url)
 
     def clean(self):
         if self.pk and self.passages.exists():
@@ -193,3 +242,208 @@ class Passage(models.Model):
     def text(self):
         """The sentence itself; reads article.body, so fetch passages through their article."""
         return self.article.body[self.start : self.end]
+
+
+class ArticleVersion(models.Model):
+    """A text an article had before a newer one replaced it: its body, passages and scores as they were.
+
+    The article itself always holds the current version, so every list, queue and score reads it alone.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(help_text="1 for the text first imported, then 2, 3…")
+    title = models.CharField(max_length=500, help_text="Headline of this version.")
+    body = models.TextField(help_text="The cleaned text of this version.")
+    passages = models.JSONField(
+        default=list, help_text="[paragraph, sentence, start, end] of each passage, slices of this body."
+    )
+    summary = models.JSONField(null=True, blank=True, help_text="The stored scores when it was replaced.")
+    content_hash = models.CharField(max_length=64, help_text="SHA-256 of this body.")
+    imported_at = models.DateTimeField(help_text="When this version was imported.")
+    replaced_at = models.DateTimeField(default=timezone.now, help_text="When a newer version replaced it.")
+
+    class Meta:
+        ordering = ["article_id", "number"]
+        constraints = [
+            # Also serves "an article's versions in order".
+            models.UniqueConstraint(fields=["article", "number"], name="articleversion_unique_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.article_id} v{self.number}"
+
+    def get_absolute_url(self):
+        return reverse("dossier:article-version", args=[self.article_id, self.number])
+
+    def sentences(self):
+        return [self.body[start:end] for _, _, start, end in self.passages]
+
+    def changes(self):
+        """What the next version changed, sentence by sentence: ("same" | "removed" | "added", text) rows.
+
+        Reads the next version, or the article's current passages (one query each).
+        """
+        following = ArticleVersion.objects.filter(article_id=self.article_id, number=self.number + 1).first()
+        if following is not None:
+            new = following.sentences()
+        else:
+            body = Article.objects.filter(pk=self.article_id).values_list("body", flat=True).get()
+            new = [body[start:end] for start, end in
+                   Passage.objects.filter(article_id=self.article_id).values_list("start", "end")]
+        old = self.sentences()
+        rows = []
+        for op, i1, i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+            if op == "equal":
+                rows += [("same", text) for text in old[i1:i2]]
+            else:
+                rows += [("removed", text) for text in old[i1:i2]] + [("added", text) for text in new[j1:j2]]
+        return rows
+
+    def paragraphs(self):
+        """The stored passages as lists of sentence texts, by paragraph."""
+        grouped = []
+        for paragraph, _sentence, start, end in self.passages:
+            if not grouped or grouped[-1][0] != paragraph:
+                grouped.append((paragraph, []))
+            grouped[-1][1].append(self.body[start:end])
+        return [sentences for _, sentences in grouped]
+
+
+class Archive(models.Model):
+    """The page an article version was read from, exactly as fetched (compressed)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="archives")
+    version = models.PositiveIntegerField(help_text="The article version read from this page.")
+    url = models.URLField(max_length=2000, help_text="The final address, after redirects.")
+    status = models.PositiveSmallIntegerField(help_text="The HTTP status of the response.")
+    content_type = models.CharField(max_length=100, help_text="The media type the server stated.")
+    http_date = models.DateTimeField(null=True, blank=True, help_text="The response's Date header.")
+    fetched_at = models.DateTimeField(help_text="When Dossier fetched the page.")
+    size = models.PositiveIntegerField(help_text="Bytes as fetched, before compression.")
+    data = models.BinaryField(help_text="The bytes as fetched, zlib-compressed.")
+
+    class Meta:
+        ordering = ["article_id", "-version"]
+        constraints = [
+            # Also serves "an article's archived pages", newest first.
+            models.UniqueConstraint(fields=["article", "version"], name="archive_unique_version"),
+        ]
+
+    def __str__(self):
+        return f"{self.url} fetched {self.fetched_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        return reverse("dossier:archive", args=[self.pk])
+
+    @staticmethod
+    def compress(content):
+        return zlib.compress(content, 6)
+
+    def content(self):
+        """The bytes as fetched."""
+        return zlib.decompress(bytes(self.data))
+
+
+class Source(models.Model):
+    """A feed or sitemap an outlet publishes; polling imports its new entries."""
+
+    class Kind(models.TextChoices):
+        FEED = "feed", "RSS or Atom feed"
+        SITEMAP = "sitemap", "Sitemap"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices, help_text="What the address serves.")
+    url = models.URLField(max_length=2000, unique=True, validators=[web_url],
+                          help_text="The feed's or sitemap's address.")
+    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="sources",
+                               help_text="The outlet every article from here is filed under.")
+    active = models.BooleanField(default=True, help_text="Polled by manage.py poll_sources.")
+    etag = models.CharField(max_length=200, blank=True, editable=False, help_text="ETag of the last answer.")
+    last_modified = models.CharField(max_length=100, blank=True, editable=False,
+                                     help_text="Last-Modified of the last answer.")
+    last_polled_at = models.DateTimeField(null=True, blank=True, editable=False, help_text="When it was last polled.")
+    last_new = models.PositiveIntegerField(default=0, editable=False,
+                                           help_text="Articles or versions the last poll added.")
+    last_unchanged = models.PositiveIntegerField(default=0, editable=False,
+                                                 help_text="Entries the last poll left as they were.")
+    last_failed = models.PositiveIntegerField(default=0, editable=False,
+                                              help_text="Entries the last poll could not import.")
+    last_error = models.TextField(blank=True, editable=False,
+                                  help_text="Why the last poll failed, or its failed entries.")
+
+    class Meta:
+        ordering = ["outlet__name", "url"]
+
+    def __str__(self):
+        return self.url
+
+
+class SourceEntry(models.Model):
+    """An entry a source listed, with what it said of the entry's date: a changed date means fetch again."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="entries")
+    url = models.URLField(max_length=2000, help_text="The entry's address.")
+    updated = models.CharField(max_length=100, blank=True, help_text="The entry's date as the source stated it.")
+
+    class Meta:
+        constraints = [
+            # Also serves "which of these entries were seen" on every poll.
+            models.UniqueConstraint(fields=["source", "url"], name="sourceentry_unique_url"),
+        ]
+
+
+class Job(models.Model):
+    """Work a page started that runs on the task worker: its progress, and a line per file, address or entry."""
+
+    class Kind(models.TextChoices):
+        IMPORT = "import", "Import"
+        POLL = "poll", "Poll sources"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting for the worker"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0, help_text="Items to do, when known.")
+    done = models.PositiveIntegerField(default=0, help_text="Items done so far.")
+    lines = models.JSONField(default=list, help_text='One per item done: {"text": what became of it, and details}.')
+    summary = models.TextField(blank=True, help_text="The outcome, once finished.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("dossier:job", args=[self.pk])
+
+    @property
+    def finished(self):
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    def advance(self, line):
+        """One item done ({"text": …, …}): saved at once, so that the page that started the job shows it."""
+        self.done += 1
+        self.lines.append(line)
+        self.status = self.Status.RUNNING
+        self.save(update_fields=["done", "lines", "status"])
+
+    def finish(self, summary, failed=False):
+        self.status = self.Status.FAILED if failed else self.Status.DONE
+        self.summary = summary
+        self.finished_at = timezone.now()
+        self.save(update_fields=["status", "summary", "finished_at"])
+
+
+class JobFile(models.Model):
+    """An uploaded file a background import has still to read; deleted once read."""
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="files")
+    name = models.CharField(max_length=255)
+    data = models.BinaryField()

@@ -19,6 +19,12 @@ DOSSIER_MAX_IMPORT_BYTES  largest file one import accepts, in bytes (default: 20
 DOSSIER_MAX_PASSAGES      most passages (sentences) one imported article may have (default: 20,000)
 DOSSIER_MAX_WEB_IMPORT_RECORDS  most records one file imported from the admin page may hold;
               larger files go through `manage.py import_articles` (default: 2,000)
+DOSSIER_FETCH_TIMEOUT     seconds one fetch of a page, feed or sitemap may take, redirects included (default: 20)
+DOSSIER_FETCH_ALLOW_LOOPBACK  "1" lets the fetcher reach loopback addresses: for tests and closed networks
+              only (default: off)
+DOSSIER_POLL_MAX_ENTRIES  most new or changed entries one poll imports from one source (default: 100)
+DOSSIER_TASK_BACKEND  the django-tasks backend of background jobs (default: django_tasks_db.DatabaseBackend,
+              run by `manage.py db_worker`)
 DOSSIER_PERF  "1" to install the measuring tools (perf/: generate_corpus, benchmark), which the
               wheel does not ship; CI and benchmark runs set it (default: off)
 DOSSIER_MAX_FORM_BYTES    largest request body anywhere but an admin's POST to the import page, refused
@@ -97,6 +103,8 @@ INSTALLED_APPS = [
     "django_tables2",
     "simple_history",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "dossier",
     "annotations",
     "campaigns",
@@ -246,17 +254,30 @@ DOSSIER_MAX_IMPORT_BYTES = int(os.environ.get("DOSSIER_MAX_IMPORT_BYTES", 20 * 1
 # One article may have at most this many passages (sentences), from the command or the browser:
 # a 19 MB text would otherwise become millions of rows.
 DOSSIER_MAX_PASSAGES = int(os.environ.get("DOSSIER_MAX_PASSAGES", 20_000))
-# The admin import page takes at most this many records per file; more would outlast the
-# request's time limit (there are no background tasks), so the command takes them.
+# The admin import page takes at most this many records per file, in the request or as a background
+# job; larger files go through the command.
 DOSSIER_MAX_WEB_IMPORT_RECORDS = int(os.environ.get("DOSSIER_MAX_WEB_IMPORT_RECORDS", 2_000))
 DATA_UPLOAD_MAX_NUMBER_FILES = 200
+# Fetching pages, feeds and sitemaps (dossier/ingest/fetching.py): the whole fetch, redirects included,
+# must finish within this many seconds; the body is held to DOSSIER_MAX_IMPORT_BYTES.
+DOSSIER_FETCH_TIMEOUT = float(os.environ.get("DOSSIER_FETCH_TIMEOUT", 20))
+# For tests and closed networks only: lets the fetcher connect to loopback addresses (127.0.0.0/8, ::1).
+# Private, link-local and other non-public addresses stay refused whatever this says.
+DOSSIER_FETCH_ALLOW_LOOPBACK = env_flag("DOSSIER_FETCH_ALLOW_LOOPBACK")
+# A poll imports at most this many new or changed entries of one source (at one request a second per
+# host); the rest wait for the next poll.
+DOSSIER_POLL_MAX_ENTRIES = int(os.environ.get("DOSSIER_POLL_MAX_ENTRIES", 100))
+# Imports of more than one file or address, feed polls and exports run on this backend; a worker
+# (`manage.py db_worker`) runs them. The tests run tasks at once in the request (ImmediateBackend).
+TASKS = {"default": {"BACKEND": os.environ.get("DOSSIER_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
 # Any request body, by its Content-Length, except an admin's POST to the import page, which may send
 # DOSSIER_MAX_IMPORT_BYTES x DATA_UPLOAD_MAX_NUMBER_FILES (dossier/limits.py).
 DOSSIER_MAX_FORM_BYTES = int(os.environ.get("DOSSIER_MAX_FORM_BYTES", 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = DOSSIER_MAX_FORM_BYTES  # a request's fields other than files
 FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024  # an uploaded file past this goes to a temporary file
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+# django-tables2's bootstrap5 markup in a box that scrolls sideways, sort state in words (templates/_table.html).
+DJANGO_TABLES2_TEMPLATE = "_table.html"
 
 # The reviewers' daily digests (manage.py send_digests): printed on the console unless a deployment
 # names a real backend (e.g. django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST and friends).

@@ -53,6 +53,7 @@ class BoundedTable(tables.Table):
 
     MAX_PER_PAGE = 100
     paginator_class = Paginator
+    label = "Table"  # the name of the box it scrolls in (templates/_table.html), for screen readers
 
     def paginate(self, paginator_class=None, per_page=None, page=1, *args, **kwargs):
         # The table's own paginator: list views hand in Django's plain Paginator as their default.
@@ -79,7 +80,8 @@ class BoundedTable(tables.Table):
 class ArticleColumns(BoundedTable):
     """Columns every list of articles shows the same way: subclass it and name the ones you show."""
 
-    outlet = tables.Column(order_by=("outlet__name", "id"), default="—")
+    # dir="auto": an outlet's name may be written right to left.
+    outlet = tables.Column(order_by=("outlet__name", "id"), default="—", attrs={"td": {"dir": "auto"}})
     language = tables.Column(order_by=("language", "id"), default="—")
     word_count = tables.Column(
         verbose_name="Words", order_by=("word_count", "id"),

@@ -11,6 +11,9 @@ from . import (
 article_patterns = [
     path("home/", views.home, name="home"),
     path("articles/<id:pk>/", views.ArticleDetailView.as_view(), name="article-detail"),
+    path("articles/<id:pk>/versions/<id:number>/", views.ArticleVersionView.as_view(), name="article-version"),
+    path("archives/<id:pk>/", views.archive, name="archive"),
+    path("jobs/<id:pk>/", views.job, name="job"),
 ]
 
 urlpatterns = [

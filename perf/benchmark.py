@@ -8,6 +8,7 @@ theirs, and the outlet and author they created), its export log entries and its 
 two accounts stay, without a usable password.
 """
 import json
+import multiprocessing
 import os
 import platform
 import random
@@ -18,6 +19,8 @@ import time
 import tracemalloc
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from html import escape
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -30,7 +33,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
-from dossier.ingest import Metadata, import_paths
+from dossier.ingest import Metadata, import_file, import_paths, import_urls
+from dossier.ingest.anchoring import Anchor, reanchor
+from dossier.ingest.fetching import Fetcher
+from dossier.ingest.segmenting import segment
 from dossier.models import Article, Author, Outlet, Passage
 from dossier.roles import Role
 from dossier.tables import BoundedPaginator
@@ -49,6 +55,9 @@ IMPORT_ARTICLES = 1000
 JSONL_RECORDS = 20000
 CAMPAIGN_ARTICLES = 10_000
 CAMPAIGN_REVIEWER = "benchmark-campaign-reviewer"
+WEB_PAGES = 1000  # saved-page HTML (~800 words) served from a local server
+REANCHOR_REVIEWS = 4
+REANCHOR_ADDRESS = "https://benchmark.invalid/reanchor/"
 
 
 @dataclass(frozen=True)
@@ -104,7 +113,7 @@ class Benchmark:
         self.results = []
 
     # What run() measures, in order; `only` picks some of them.
-    PARTS = ("pages", "toggles", "refreshes", "export", "imports", "campaigns")
+    PARTS = ("pages", "toggles", "refreshes", "export", "imports", "web_imports", "reanchoring", "campaigns")
 
     def run(self, only=None):
         imported = _not_generated()
@@ -280,6 +289,91 @@ class Benchmark:
                                 samples, None, Bar(3000),
                                 f"{JSONL_RECORDS / statistics.median(samples):.0f} records/s"))
 
+    def web_imports(self):
+        """Pages fetched from a local server: the import's own time, the fetch wait (network, pace) left out."""
+        pages = {}
+        for index in range(WEB_PAGES):
+            rng = random.Random(f"benchmark-web:{index}")
+            language = corpus.pick_language(rng)
+            written = corpus.text(rng, language, index + 1)
+            title = escape(written.title)
+            paragraphs = "".join(f"<p>{escape(paragraph)}</p>" for paragraph in written.body.split("\n\n"))
+            pages[f"/{index:04d}"] = (
+                f'<!doctype html><html lang="{language.code}"><head><meta charset="utf-8"><title>{title}'
+                f"</title></head><body><nav>Home</nav><article><h1>{title}</h1>{paragraphs}</article>"
+                "<footer>Benchmark</footer></body></html>"
+            ).encode()
+        samples, waits = [], []
+        with _PageServer(pages) as server, override_settings(DOSSIER_FETCH_ALLOW_LOOPBACK=True):
+            for _ in range(max(1, min(self.runs, 3))):
+                fetcher = Fetcher()
+                began = time.perf_counter()
+                try:
+                    report = import_urls([server.url(path) for path in pages], Metadata(), fetcher=fetcher)
+                    elapsed = time.perf_counter() - began
+                finally:
+                    fetcher.close()
+                    _delete_articles(_not_generated())
+                if report.imported != WEB_PAGES:
+                    raise RuntimeError(f"The benchmark's import of web pages went wrong: {report.summary()}.")
+                samples.append(elapsed - fetcher.waited)
+                waits.append(fetcher.waited)
+        rate = WEB_PAGES / statistics.median(samples)
+        self._record(Result(f"Import of {WEB_PAGES} saved pages by address from a local server (fetch wait excluded)",
+                            "import_urls(addresses)", samples, None, Bar(WEB_PAGES / 200 * 1000),
+                            f"{rate:.0f} articles/s at the median; fetch wait {statistics.median(waits):.1f} s"))
+
+    def reanchoring(self):
+        """A 60-passage article with 4 submitted reviews, imported again with one paragraph reworded."""
+        source = (Passage.objects.filter(article__source_name__startswith=corpus.GENERATED)
+                  .values("article_id").annotate(n=Count("id")).filter(n__gte=55, n__lte=70)
+                  .order_by("article_id").values_list("article_id", flat=True).first())
+        reviewers = list(get_user_model().objects.filter(username__startswith=corpus.REVIEWER_PREFIX)
+                         .order_by("username")[:REANCHOR_REVIEWS])
+        if source is None or len(reviewers) < REANCHOR_REVIEWS:
+            self.say("Re-anchoring: skipped (no generated article of about 60 passages, or fewer than 4 reviewers)")
+            return
+        generated = Article.objects.values_list("body", flat=True).get(pk=source)
+        flags = list(Flag.objects.order_by("id")[:3])
+        samples, pure = [], []
+        for run in range(self.runs):
+            url = f"{REANCHOR_ADDRESS}{run}"
+            # Not the generated text itself, which is an article already (a duplicate).
+            body = f"Re-anchoring run {run}. {generated}"
+            edited = _reword_one_paragraph(body)
+            import_file(f"reanchor-{run}.json", json.dumps({"title": f"Re-anchoring {run}", "body": body,
+                                                            "url": url}).encode())
+            article = Article.objects.get(url=url)
+            try:
+                passages = list(article.passages.all())
+                for number, reviewer in enumerate(reviewers):
+                    review = Review.objects.create(article=article, reviewer=reviewer)
+                    Annotation.objects.bulk_create(
+                        Annotation(review=review, passage=passage, flag=flags[(i + number) % len(flags)])
+                        for i, passage in enumerate(passages))
+                    review.submit()
+                anchors = [Anchor(p.start, p.end) for p in passages]
+                began = time.perf_counter()
+                reanchor(body, [(p.start, p.end) for p in passages], edited,
+                         [(s.start, s.end) for s in segment(edited)], anchors)
+                pure.append(time.perf_counter() - began)
+                began = time.perf_counter()
+                result = import_file(f"reanchor-{run}-v2.json", json.dumps({"title": f"Re-anchoring {run}",
+                                                                            "body": edited, "url": url}).encode())
+                samples.append(time.perf_counter() - began)
+                if result.failed or not result.imported:
+                    raise RuntimeError(f"The benchmark's re-anchoring import went wrong: {result.summary()}.")
+            finally:
+                reviews = list(Review.objects.filter(article=article).values_list("pk", flat=True))
+                _delete_articles(Article.objects.filter(pk=article.pk))
+                Review.history.filter(id__in=reviews).delete()
+                Annotation.history.filter(review_id__in=reviews).delete()
+        self._record(Result(
+            f"Re-anchoring: a {len(passages)}-passage article with {REANCHOR_REVIEWS} reviews imported again after a "
+            "one-paragraph edit", "import_file(new version)", samples, None, Bar(50),
+            f"{len(anchors) * REANCHOR_REVIEWS} annotations carried across; placing alone "
+            f"{statistics.median(pure) * 1000:.1f} ms at the median"))
+
     def _import(self, path, expected):
         began = time.perf_counter()
         try:
@@ -350,6 +444,51 @@ def _delete_articles(articles):
     ids = list(articles.values_list("pk", flat=True))
     Article.objects.filter(pk__in=ids).delete()
     Article.history.filter(id__in=ids).delete()
+
+
+def _reword_one_paragraph(body):
+    """The body with its middle paragraph's sentences reworded a little (a word changed in each)."""
+    paragraphs = body.split("\n\n")
+    middle = len(paragraphs) // 2
+    paragraphs[middle] = paragraphs[middle].replace(" the ", " this ").replace(" a ", " one ") + " Updated."
+    return "\n\n".join(paragraphs)
+
+
+class _PageServer:
+    """A local HTTP server for the web-import row: {path: HTML bytes} on 127.0.0.1, in a process of its own
+    so that serving takes no time from the import being measured."""
+
+    def __init__(self, pages):
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive: the fetcher reuses its connection
+
+            def do_GET(self):
+                body = pages.get(self.path)
+                self.send_response(200 if body else 404)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body or b"")))
+                self.end_headers()
+                self.wfile.write(body or b"")
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+
+    def url(self, path):
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}{path}"
+
+    def __enter__(self):
+        self.process = multiprocessing.get_context("fork").Process(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self.process.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.join(timeout=10)
+        self.httpd.server_close()
 
 
 def _write_plain_text(folder, count, seed):

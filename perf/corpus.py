@@ -11,6 +11,7 @@ from bisect import bisect
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import accumulate
+from urllib.parse import quote
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -423,7 +424,8 @@ def _article(rng, index, seed, cast):
     article = Article(
         title=written.title,
         outlet=outlet,
-        url=f"{outlet.website}/{imported_at:%Y/%m}/{index + 1}",
+        # The seed in the address: each article is identified by its address, and another seed makes others.
+        url=f"{outlet.website}/{imported_at:%Y/%m}/{quote(str(seed), safe='')}-{index + 1}",
         published=(imported_at - timedelta(days=rng.randint(0, 30))).date(),
         language=language.code,
         body=written.body,

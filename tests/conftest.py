@@ -44,3 +44,14 @@ def other_reviewer(django_user_model):
 @pytest.fixture
 def outsider(django_user_model):
     return _user_with_role(django_user_model, "otto")
+
+
+@pytest.fixture
+def web(settings):
+    """A local web server, with the fetcher allowed to reach loopback (as DOSSIER_FETCH_ALLOW_LOOPBACK does)."""
+    from webserver import WebServer
+
+    settings.DOSSIER_FETCH_ALLOW_LOOPBACK = True
+    server = WebServer()
+    yield server
+    server.close()

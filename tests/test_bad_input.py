@@ -402,7 +402,11 @@ def form_body(*files, **fields):
 
 
 def post_import(client, body, content_type=MULTIPART):
-    return client.generic("POST", IMPORT, data=body, content_type=content_type)
+    """The import page's answer; for several files, the page of the job they became (run at once in tests)."""
+    response = client.generic("POST", IMPORT, data=body, content_type=content_type)
+    if response.status_code == 302 and "?job=" in response["Location"]:
+        return client.get(response["Location"])
+    return response
 
 
 def report(response):

@@ -19,7 +19,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, URLResolver, get_resolver, include, path, reverse
 from factories import make_article, make_review
 
-from dossier.models import Outlet
+from dossier.models import Archive, ArticleVersion, Job, Outlet, Source
 
 from annotations.models import Annotation, Export, Flag, Review, Ruling
 
@@ -139,6 +139,22 @@ MATRIX = {
         POST=each(anonymous=LOGIN, reviewer=405, other_reviewer=405, editor=405, admin=405, outsider=403),
         kwargs=ARTICLE,
     ),
+    "dossier:article-version": Entry(
+        GET=each(anonymous=LOGIN, reviewer=200, other_reviewer=200, editor=200, admin=200, outsider=403),
+        POST=each(anonymous=LOGIN, reviewer=405, other_reviewer=405, editor=405, admin=405, outsider=403),
+        kwargs=lambda world: {"pk": world.article.pk, "number": 1},
+    ),
+    "dossier:archive": Entry(
+        GET=each(anonymous=LOGIN, reviewer=200, other_reviewer=200, editor=200, admin=200, outsider=403),
+        POST=alike(405),
+        kwargs=lambda world: {"pk": world.archive.pk},
+    ),
+    # A job's progress: for who started it (here the admin) and admins.
+    "dossier:job": Entry(
+        GET=each(anonymous=LOGIN, reviewer=403, other_reviewer=403, editor=403, admin=200, outsider=403),
+        POST=each(anonymous=LOGIN, reviewer=405, other_reviewer=405, editor=405, admin=405, outsider=405),
+        kwargs=lambda world: {"pk": world.job.pk},
+    ),
     # annotations: scores for editors and admins
     "annotations:articles": Entry(
         GET=each(anonymous=LOGIN, reviewer=TO_QUEUE, other_reviewer=TO_QUEUE, editor=200, admin=200, outsider=403),
@@ -241,6 +257,12 @@ def world(reviewer, other_reviewer, editor, admin, outsider):
     rita.set_flag(passages[1], Flag.objects.get(shortcut="u"), False)  # leaves a deletion record to restore
     rita.submit()
     make_review(article, other_reviewer, {0: "u", 2: "o"})
+    ArticleVersion.objects.create(article=article, number=1, title="Earlier", body="Old claim.",
+                                  passages=[[0, 0, 0, 10]], content_hash="0" * 64, imported_at=article.imported_at)
+    archive = Archive.objects.create(article=article, version=1, url="https://news.example/", status=200,
+                                     content_type="text/html", fetched_at=article.imported_at, size=4,
+                                     data=Archive.compress(b"<p>"))
+    Source.objects.create(kind=Source.Kind.FEED, url="https://news.example/feed", outlet=article.outlet)
     # An open campaign over it (both reviewers assigned), a ruling on its disputed first passage, a conflict.
     campaign = Campaign.objects.plan("Matrix campaign", [article.pk], [reviewer, other_reviewer], seed=1)
     campaign.open()
@@ -248,6 +270,7 @@ def world(reviewer, other_reviewer, editor, admin, outsider):
     Conflict.objects.create(reviewer=reviewer, outlet=Outlet.objects.create(name="Rival Outlet"))
     return SimpleNamespace(
         campaign=campaign,
+        archive=archive, job=Job.objects.create(kind=Job.Kind.IMPORT, created_by=admin),
         article=article, outlet=article.outlet, author=article.authors.get(), passage=passages[0], flag=flag,
         removed_flag_record=Annotation.history.get(review_id=rita.pk, history_type="-"),
         users={"anonymous": None, "reviewer": reviewer, "other_reviewer": other_reviewer, "editor": editor,
@@ -388,7 +411,7 @@ ADMIN_SITE_VIEWS = {  # the AdminSite's own URL names
 }
 GENERATED_SUFFIXES = ("changelist", "add", "history", "delete", "change", "simple_history")  # by ModelAdmin
 # Hand-written admin views: each must appear in ADMIN_CASES with a decision.
-CUSTOM_ADMIN_VIEWS = {"dossier_article_import", "auth_user_password_change"}
+CUSTOM_ADMIN_VIEWS = {"dossier_article_import", "dossier_source_poll", "auth_user_password_change"}
 ONLY_SUPERUSERS_APPS = {"axes"}  # the Admin role has no permissions on login attempts
 
 
@@ -451,6 +474,8 @@ def admin_cases(objects):
         ("password_change", [], 200),
         ("dossier_article_changelist", [], 200),
         ("dossier_article_import", [], 200),
+        ("dossier_source_changelist", [], 200),
+        ("dossier_source_poll", [], 200),
         ("dossier_article_add", [], 403),  # articles come in through the import page only
         ("annotations_review_changelist", [], 200),
         ("annotations_review_add", [], 403),  # reviews are made by reviewers, not in the admin

@@ -57,6 +57,8 @@ def forward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("annotations", "0011_method_v2_codebook")]
+    # Today's code reads today's tables: every migration that changes a model the refresh reads must run
+    # first (the web articles' fields on Article, so far).
+    dependencies = [("annotations", "0011_method_v2_codebook"), ("dossier", "0005_web_articles")]
 
     operations = [migrations.RunPython(forward, migrations.RunPython.noop), migrations.RunPython(grant, revoke)]

@@ -1,11 +1,12 @@
 """What reviewers say about passages and what it adds up to: one module per concept."""
 from .flags import HEX_COLOUR, CodebookVersion, Flag
 from .log import Export
+from .orphans import Orphan
 from .reviews import Annotation, Review, ReviewClosed
 from .rulings import Ruling
 from .scores import ArticleSummary, ScoredArticle
 
 __all__ = [
-    "HEX_COLOUR", "Annotation", "ArticleSummary", "CodebookVersion", "Export", "Flag", "Review", "ReviewClosed",
-    "Ruling", "ScoredArticle",
+    "HEX_COLOUR", "Annotation", "ArticleSummary", "CodebookVersion", "Export", "Flag", "Orphan", "Review",
+    "ReviewClosed", "Ruling", "ScoredArticle",
 ]

@@ -159,3 +159,10 @@ class Annotation(models.Model):
         if self.start is None:
             return ""
         return self.passage.article.body[self.start : self.end]
+
+    @property
+    def passage_span(self):
+        """The flagged words as (start, end) code-point offsets into the passage's own text, or None."""
+        if self.start is None:
+            return None
+        return (self.start - self.passage.start, self.end - self.passage.start)

@@ -247,7 +247,7 @@ class ScoredArticleQuerySet(ArticleQuerySet):
             .filter(models.Q(review_status__isnull=True) | models.Q(review_status=in_progress))
             .order_by(models.Case(models.When(review_status=in_progress, then=0), default=1,
                                   output_field=models.IntegerField()), "-imported_at", "-id")
-            .only("id")
+            .only("id", "title")
             .first()
         )
 

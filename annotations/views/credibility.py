@@ -12,7 +12,7 @@ from dossier.views import FilteredTableView
 from annotations import aggregates
 from annotations.access import ONLY_SCORE_READERS, SCORE_READERS, can_annotate, can_see_every_review, score_readers_only
 from annotations.filters import CredibilityFilter
-from annotations.models import ScoredArticle
+from annotations.models import Orphan, ScoredArticle
 from annotations.reports import article_report
 from annotations.tables import CredibilityTable, RankingTable
 
@@ -44,7 +44,9 @@ class CredibilityListView(FilteredTableView):
 @score_readers_only
 def article_summary(request, pk):
     article = get_object_or_404(Article.objects.select_related("outlet", "summary").prefetch_related("authors"), pk=pk)
-    return render(request, "annotations/summary.html", {"article": article, "report": article_report(article)})
+    return render(request, "annotations/summary.html", {
+        "article": article, "report": article_report(article), "orphans": Orphan.objects.for_article(article),
+    })
 
 
 @require_GET

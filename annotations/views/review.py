@@ -3,7 +3,6 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
 
 from dossier.models import Article
@@ -15,7 +14,7 @@ from annotations.forms import AnnotationForm
 from annotations.models import HEX_COLOUR, Flag, Review, ReviewClosed, ScoredArticle
 from annotations.signals import first_answer, next_assignment, queue_sections, review_refusal
 from annotations.tables import QueueTable
-from annotations.workspace import attach_marks, build_workspace
+from annotations.workspace import attach_marks, build_workspace, mark_data
 
 
 class QueueView(FilteredTableView):
@@ -62,7 +61,8 @@ def workspace(request, pk):
 @reviewers_only
 @transaction.atomic
 def annotate(request, pk):
-    """Set one flag on or off for one passage; answers with that passage's marks as HTML."""
+    """Set one flag on or off for one passage; answers with the reviewer's marks on that passage, as the
+    workspace script keeps them, so that it can confirm (or take back) what it drew."""
     article = get_object_or_404(Article, pk=pk)
     form = AnnotationForm(article, request.POST)
     if not form.is_valid():
@@ -75,13 +75,11 @@ def annotate(request, pk):
         review.set_flag(passage, form.cleaned_data["flag"], form.cleaned_data["on"], **form.details())
     except ReviewClosed as error:
         return JsonResponse({"error": str(error)}, status=409)
-    passage.article = article
     attach_marks([passage], article, review, "own")
-    html = render_to_string("annotations/_marks.html", {"passage": passage, "editable": True}, request)
     return JsonResponse({
         "passage": passage.pk,
-        "flags": [mark.flag_id for mark in passage.marks],
-        "marks_html": html,
+        "flags": [mark.flag_id for mark in passage.mine],
+        "marks": [mark_data(mark) for mark in passage.mine],
         "flagged": review.flagged_passages(),
     })
 

@@ -11,8 +11,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('annotations', '0014_rulings'),
-        ('dossier', '0005_author_user'),
+        ('annotations', '0015_rulings'),
+        ('dossier', '0006_author_user'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

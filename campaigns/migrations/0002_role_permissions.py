@@ -32,8 +32,8 @@ def take(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("campaigns", "0001_initial"),
-        ("annotations", "0014_rulings"),
-        ("dossier", "0005_author_user"),
+        ("annotations", "0015_rulings"),
+        ("dossier", "0006_author_user"),
     ]
 
     operations = [migrations.RunPython(give, take)]

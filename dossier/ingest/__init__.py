@@ -9,8 +9,10 @@ The steps, in order, one module each; data flows down once, no module imports on
               authors found or made, passages via dossier.bulk.insert_rows; it calls
     segmenting  body -> paragraphs and sentences (code-point offsets)
 drafts.py holds what passes between the steps (Draft, BadInput). The doors are
-import_paths() (the command), import_uploads() (the admin page) and import_file()
-(one file's bytes); each file gets a FileResult in an ImportReport.
+import_paths() (the command), import_uploads() (the admin page), import_file()
+(one file's bytes) and import_urls() (pages fetched by address, through fetching.py,
+kept as the article's archive); each file or address gets a FileResult in an ImportReport.
+anchoring.py places annotations of an old version in a new one (annotations.revisions uses it).
 """
 import logging
 from dataclasses import dataclass, field
@@ -18,15 +20,25 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from .drafts import BadInput
-from .parsing import SUFFIXES
-from .reading import Metadata, find_files, load_manifest, read_drafts, read_path, readable_name, too_large
+from .fetching import Fetcher, Refused
+from .parsing import SUFFIXES, parse_html
+from .reading import (
+    Metadata,
+    decode_page,
+    find_files,
+    load_manifest,
+    read_drafts,
+    read_path,
+    readable_name,
+    too_large,
+)
 from .saving import save_drafts
 
 logger = logging.getLogger(__name__)
 
 __all__ = [
     "SUFFIXES", "BadInput", "FileResult", "ImportReport", "Metadata",
-    "import_file", "import_paths", "import_uploads", "load_manifest",
+    "import_file", "import_paths", "import_uploads", "import_url", "import_urls", "load_manifest", "read_uploads",
 ]
 
 
@@ -45,6 +57,15 @@ class FileResult:
     @property
     def failed(self):
         return bool(self.error)
+
+    def as_line(self):
+        """The result as a background job's line (JSON), from which from_line() makes it again."""
+        return {"text": self.summary(), "name": self.name, "imported": self.imported,
+                "duplicates": self.duplicates, "error": self.error}
+
+    @classmethod
+    def from_line(cls, line):
+        return cls(line["name"], line["imported"], line["duplicates"], line["error"])
 
     def summary(self):
         if self.error:
@@ -106,21 +127,81 @@ def import_uploads(uploads, metadata=Metadata(), user=None):
     Whatever one file does, it gets its result and the others still import.
     """
     report = ImportReport()
+    for name, data, refused in read_uploads(uploads):
+        # Files of more records than DOSSIER_MAX_WEB_IMPORT_RECORDS go to the command.
+        report.files.append(refused or import_file(
+            name, data, metadata, user, max_records=settings.DOSSIER_MAX_WEB_IMPORT_RECORDS))
+    return report
+
+
+def read_uploads(uploads):
+    """(name, bytes, None) for each upload, or (name, None, FileResult) for one refused unread (too large)."""
     limit = settings.DOSSIER_MAX_IMPORT_BYTES
     for upload in uploads:
         if upload.size > limit:
-            report.files.append(FileResult(upload.name, error=too_large(upload.size, limit)))
+            yield upload.name, None, FileResult(upload.name, error=too_large(upload.size, limit))
             continue
         try:
-            data = upload.read()
+            yield upload.name, upload.read(), None
         except OSError as error:  # a spooled temporary file gone, say
-            report.files.append(FileResult(upload.name, error=f"cannot be read ({error.strerror or error})"))
-            continue
-        # A request has a time limit and there are no background tasks: big files go to the command.
-        report.files.append(
-            import_file(upload.name, data, metadata, user, max_records=settings.DOSSIER_MAX_WEB_IMPORT_RECORDS)
-        )
+            yield upload.name, None, FileResult(upload.name, error=f"cannot be read ({error.strerror or error})")
+
+
+def import_urls(urls, metadata=Metadata(), user=None, progress=None, fetcher=None):
+    """Fetch and import each address on its own; `progress(result)` after each. Metadata's url is not used."""
+    report = ImportReport()
+    own = fetcher is None
+    fetcher = fetcher or Fetcher()
+    try:
+        for url in urls:
+            report.files.append(result := import_url(url, metadata, user, fetcher))
+            if progress:
+                progress(result)
+    finally:
+        if own:
+            fetcher.close()
     return report
+
+
+def import_url(url, metadata=Metadata(), user=None, fetcher=None):
+    """Fetch one page and import it (a new version if its address is an article's already); a failed
+    fetch saves nothing. The result is named by the address, its error by the reason.
+    """
+    result = FileResult(url)
+    try:
+        with _own(fetcher) as using:
+            fetched = using.fetch(url)
+        if not fetched.is_html:
+            raise Refused(url, "not_html", f"the content type is {fetched.content_type}")
+        draft = parse_html(decode_page(fetched.content, fetched.charset))
+        draft = metadata.apply(draft)
+        # The address is the one fetched (after redirects), whatever the page or the metadata says.
+        draft.url, draft.archive = fetched.url, fetched
+        result.imported, result.duplicates = save_drafts([draft], url, user)
+    except Refused as error:
+        result.error = error.why
+    except BadInput as error:
+        result.error = str(error)
+    except Exception as error:
+        logger.exception("Import of %s failed unexpectedly", url)
+        result.error = (
+            f"could not be imported: an unexpected error ({type(error).__name__}), logged for the administrators"
+        )
+    return result
+
+
+class _own:
+    """The fetcher given, or one of its own closed after use."""
+
+    def __init__(self, fetcher):
+        self.fetcher, self.own = fetcher or Fetcher(), fetcher is None
+
+    def __enter__(self):
+        return self.fetcher
+
+    def __exit__(self, *exc):
+        if self.own:
+            self.fetcher.close()
 
 
 def import_file(name, data, metadata=Metadata(), user=None, label=None, max_records=None):

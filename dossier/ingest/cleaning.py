@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from .names import name_key
 
-__all__ = ["DEBRIS_PATTERNS", "CleanedText", "clean_scraped_text", "normalise_body"]
+__all__ = ["DEBRIS_PATTERNS", "CleanedText", "clean_scraped_text", "normalise_body", "take_bylines"]
 
 # Whole-line debris, tried with fullmatch on a stripped line, case-insensitively.
 DEBRIS_PATTERNS = [
@@ -66,8 +66,15 @@ _HONORIFIC_RE = re.compile(
     r"|öğr\.?\s*üyesi)\.?\s+)+",
     re.I,
 )
-_BYLINE_RE = re.compile(r"by\s*:?\s+(?P<names>.+)", re.I)
-_NAME_SEPARATOR_RE = re.compile(r"\s*(?:,|&|\band\b|\bve\b|\bи\b)\s*")
+# "By Jane Doe" and its forms in the corpus's other languages: Persian "نوشته:" and "به قلم", Arabic
+# "بقلم:" and "كتب:", Turkish "Yazar:", Russian "Автор:". Where the word also opens sentences
+# ("كتب" is "he wrote"), only the form with a colon is a byline.
+_BYLINE_RE = re.compile(
+    r"(?:by\s*:?\s+|(?:به\s+قلم|بقلم)\s*:?\s*|(?:نوشته|كتب|كتبت|yazar|yazan|автор|авторы)\s*:\s*)(?P<names>\S.*)",
+    re.I,
+)
+# Between names: a comma, "&", "and", Turkish "ve", Russian "и", Persian and Arabic "و".
+_NAME_SEPARATOR_RE = re.compile(r"\s*(?:,|،|&|\band\b|\bve\b|\bи\b|(?<!\S)و(?!\S))\s*")
 # A byline may carry the author's role: "By Jane Doe, Staff Writer".
 _ROLE_WORDS = frozenset("staff writer reporter correspondent editor contributor columnist desk team".split())
 # Lower-case parts of names: "Ludwig van Beethoven", "Bashar al-Assad".
@@ -147,6 +154,19 @@ def clean_scraped_text(text: str) -> CleanedText:
         outlet=outlet,
         removed=[line for line, k in zip(lines, keep) if not k],
     )
+
+
+def take_bylines(lines):
+    """Names from "By …" lines (in any of the byline forms) among the first lines; (names, other lines)."""
+    names, kept = [], []
+    for i, line in enumerate(lines):
+        by = _BYLINE_RE.fullmatch(line.strip()) if i < _HEAD_LINES and len(line) < _LONG else None
+        found = _byline_names(by["names"]) if by else []
+        if found:
+            names += found
+        else:
+            kept.append(line)
+    return names, kept
 
 
 def _lines(text):
@@ -234,7 +254,11 @@ def _name_of(line):
 
 
 def _is_name_word(word):
-    return word[:1].isupper() and all(c.isalpha() or c in "-'’." for c in word)
+    # Scripts without capitals (Arabic, Persian) cannot show a name by its case: any word of letters.
+    first = word[:1]
+    return (first.isupper() or (first.isalpha() and not first.islower())) and all(
+        c.isalpha() or c in "-'’.\u200c" for c in word
+    )
 
 
 def _is_particle(word):

@@ -31,6 +31,7 @@ class Draft:
     published: date | None = None
     language: str = ""
     where: str = ""  # "line 3" for a record inside a file; "" for the file itself
+    archive: object = None  # the fetching.Fetched page it was read from, kept as the article's archive
 
     @property
     def prefix(self):

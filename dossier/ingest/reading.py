@@ -176,6 +176,16 @@ def decode(data, html=False):
     )
 
 
+def decode_page(content, charset=""):
+    """A fetched page's bytes to text: as a saved page, else by the charset its response stated."""
+    try:
+        return decode(content, html=True)
+    except BadInput:
+        if not charset:
+            raise
+        return _strict(content, charset)
+
+
 def _strict(data, encoding):
     try:
         text = data.decode(encoding)

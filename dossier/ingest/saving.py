@@ -2,18 +2,20 @@
 
 Duplicates (same content hash, in the database or earlier in the file) are reported
 and skipped; outlets and authors are found or created; passages come from segmenting
-and go in through dossier.bulk.insert_rows.
+and go in through dossier.bulk.insert_rows. A draft whose address is an article's already
+gives that article a new version when its text differs (revise()).
 """
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, models, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from ..bulk import BATCH, batches, insert_rows
-from ..models import Article, Author, Outlet, Passage
+from ..models import Archive, Article, ArticleVersion, Author, Outlet, Passage, article_revised
 from .drafts import BadInput
+from .languages import detect_language
 from .names import name_key
 from .segmenting import segment
 
@@ -22,6 +24,8 @@ _validate_url = URLValidator(schemes=["http", "https"])
 
 def save_drafts(drafts, source_name, user=None):
     """Validate, then save the new drafts in one transaction; returns (imported titles, duplicate titles).
+
+    A new version of an article counts as imported; its title says which version it is.
 
     BadInput says why nothing was saved.
     """
@@ -84,7 +88,7 @@ def _segments(draft):
 
 
 def _save(drafts, source_name, user):
-    """Save new drafts with their passages; returns (imported titles, duplicate titles)."""
+    """Save new drafts with their passages, and new versions; returns (imported titles, duplicate titles)."""
     articles, duplicates, seen = [], [], set()
     now = timezone.now()
     for draft in drafts:
@@ -94,45 +98,122 @@ def _save(drafts, source_name, user):
             original_text=draft.original_text,
             url=draft.url,
             published=draft.published,
-            language=draft.language,
+            # What the input or the person importing states wins; else the text's own language, if clear.
+            language=draft.language or detect_language(draft.body),
             imported_by=user,
             imported_at=now,
             source_name=source_name[:255],
         )
         article.set_derived_fields()
-        if article.content_hash in seen:
+        keys = {article.content_hash, article.address_hash} - {""}
+        if keys & seen:
             duplicates.append(draft.title)
             continue
-        seen.add(article.content_hash)
+        seen |= keys
         articles.append((article, draft))
 
     existing = _existing_hashes([article.content_hash for article, _ in articles])
-    duplicates += [draft.title for article, draft in articles if article.content_hash in existing]
+    by_address = _by_address([article.address_hash for article, _ in articles if article.address_hash])
+    revisions, fresh = [], []
+    for article, draft in articles:
+        current = by_address.get(article.address_hash)
+        if article.content_hash in existing:
+            duplicates.append(draft.title)  # this text is an article already: this one, or another
+        elif current:
+            revisions.append((current, draft, _segments(draft)))
+        else:
+            fresh.append((article, draft, _segments(draft)))
     # Segmented before the first write (duplicates never are): an article over the passage
     # limit leaves nothing behind, not even its outlet.
-    articles = [
-        (article, draft, _segments(draft)) for article, draft in articles if article.content_hash not in existing
-    ]
-    if not articles:
+    if not fresh and not revisions:
         return [], duplicates
 
-    outlets = _outlets({draft.outlet for _, draft, _ in articles if draft.outlet})
-    authors = _authors([draft for _, draft, _ in articles])
-    for article, draft, _ in articles:
+    drafts = [draft for _, draft, _ in fresh + revisions]
+    outlets = _outlets({draft.outlet for draft in drafts if draft.outlet})
+    authors = _authors(drafts)
+    for article, draft, _ in fresh:
         article.outlet = outlets.get(draft.outlet)
-    bulk_create_with_history([article for article, _, _ in articles], Article, batch_size=500, default_user=user)
+    bulk_create_with_history([article for article, _, _ in fresh], Article, batch_size=500, default_user=user)
 
     insert_rows(
         Passage,
         ["article_id", "paragraph", "sentence", "start", "end"],
-        ((article.pk, s.paragraph, s.sentence, s.start, s.end) for article, _, segments in articles for s in segments),
+        ((article.pk, s.paragraph, s.sentence, s.start, s.end) for article, _, segments in fresh for s in segments),
     )
     insert_rows(
         Article.authors.through,
         ["article_id", "author_id"],
-        ((article.pk, authors[name].pk) for article, draft, _ in articles for name in dict.fromkeys(draft.authors)),
+        ((article.pk, authors[name].pk) for article, draft, _ in fresh for name in dict.fromkeys(draft.authors)),
     )
-    return [article.title for article, _, _ in articles], duplicates
+    _archive((article, draft) for article, draft, _ in fresh)
+    imported = [article.title for article, _, _ in fresh]
+    for article, draft, segments in revisions:
+        revise(article, draft, segments, outlets, authors, user, now, source_name)
+        imported.append(f"{article.title} (version {article.version})")
+    return imported, duplicates
+
+
+def revise(article, draft, segments, outlets, authors, user, now, source_name):
+    """Make the draft the article's current version; the text it replaces is kept as an ArticleVersion.
+
+    Receivers of article_revised move what hangs on the old passages (annotations) onto the new ones.
+    """
+    old = list(article.passages.order_by("paragraph", "sentence").values_list("id", "paragraph", "start", "end"))
+    version = ArticleVersion.objects.create(
+        article=article, number=article.version, title=article.title, body=article.body,
+        passages=list(article.passages.values_list("paragraph", "sentence", "start", "end")),
+        content_hash=article.content_hash, imported_at=article.imported_at, replaced_at=now,
+    )
+    # The new passages go in above the old ones' paragraph numbers (unique per article), and come
+    # down once the old ones are gone: by at least their own count, so that no row moving down meets
+    # one not yet moved (PostgreSQL checks uniqueness row by row).
+    shift = max((old[-1][1] + 1) if old else 0, (segments[-1].paragraph + 1) if segments else 0)
+    insert_rows(
+        Passage,
+        ["article_id", "paragraph", "sentence", "start", "end"],
+        ((article.pk, s.paragraph + shift, s.sentence, s.start, s.end) for s in segments),
+    )
+    article.title, article.body, article.original_text = draft.title, draft.body, draft.original_text
+    article.published = draft.published or article.published
+    article.language = draft.language or detect_language(draft.body) or article.language
+    article.outlet = outlets.get(draft.outlet, article.outlet)
+    article.version += 1
+    article.imported_by, article.imported_at, article.source_name = user, now, source_name[:255]
+    article._history_user = user
+    article.save()
+    if draft.authors:
+        article.authors.set([authors[name] for name in dict.fromkeys(draft.authors)])
+    new = list(article.passages.filter(paragraph__gte=shift).order_by("paragraph", "sentence")
+               .values_list("id", "start", "end"))
+    article_revised.send(sender=Article, article=article, version=version,
+                         old_passages=[(pk, start, end) for pk, _, start, end in old], new_passages=new)
+    # Whatever hung on the old passages has moved; a plain DELETE, as no per-row signal is wanted.
+    old_ids = Passage.objects.filter(pk__in=[pk for pk, *_ in old])
+    old_ids._raw_delete(old_ids.db)
+    if shift:
+        Passage.objects.filter(article=article).update(paragraph=models.F("paragraph") - shift)
+    _archive([(article, draft)])
+
+
+def _archive(pairs):
+    """The fetched page each draft was read from, compressed, as its article's archive."""
+    Archive.objects.bulk_create([
+        Archive(
+            article=article, version=article.version, url=fetched.url[:2000], status=fetched.status,
+            content_type=fetched.content_type[:100], http_date=fetched.http_date, fetched_at=fetched.fetched_at,
+            size=len(fetched.content), data=Archive.compress(fetched.content),
+        )
+        for article, draft in pairs if (fetched := draft.archive) is not None
+    ])
+
+
+def _by_address(hashes):
+    """{address hash: the article at that address, row locked until the transaction ends}."""
+    found = {}
+    for batch in batches(hashes, BATCH):
+        found.update((article.address_hash, article) for article in
+                     Article.objects.select_for_update().filter(address_hash__in=batch))
+    return found
 
 
 def _existing_hashes(hashes):

@@ -50,7 +50,8 @@ QUEUE_LINK = re.compile(r'href="/articles/(\d+)/review/"')
 FLAG_BUTTON = re.compile(r'class="flag-button[^"]*" data-flag="(\d+)"')
 PASSAGE_START = '<span class="passage" id="passage-'
 PASSAGE_ID = re.compile(r'^(\d+)"')
-OWN_MARK = re.compile(r'data-flag="(\d+)" data-mine')
+# The reviewer's own marks travel as the workspace script's JSON data (json_script), not as markup.
+SCRIPT_DATA = re.compile(r'<script id="workspace-data" type="application/json">(.*?)</script>', re.S)
 ASSETS = re.compile(r'(?:href|src)="(/static/[^"]+|/flags\.css)"')
 
 _numbers = itertools.count(1)
@@ -145,14 +146,10 @@ def parse_workspace(html):
     token = CSRF_FIELD.search(html)
     editable = 'data-editable="true"' in html
     flags = [int(flag) for flag in FLAG_BUTTON.findall(html)]
-    passages, own = [], {}
-    for chunk in html.split(PASSAGE_START)[1:]:
-        passage = int(PASSAGE_ID.match(chunk).group(1))
-        passages.append(passage)
-        # The last chunk runs on into the flag bar, whose buttons carry no data-mine.
-        marks = {int(flag) for flag in OWN_MARK.findall(chunk)}
-        if marks:
-            own[passage] = marks
+    passages = [int(PASSAGE_ID.match(chunk).group(1)) for chunk in html.split(PASSAGE_START)[1:]]
+    data = SCRIPT_DATA.search(html)
+    marks = json.loads(data.group(1))["marks"] if data else {}
+    own = {int(passage): {mark["flag"] for mark in listed} for passage, listed in marks.items() if listed}
     return (token.group(1) if token else None), editable, passages, flags, own
 
 

@@ -90,3 +90,39 @@ def test_demo_writes_no_env_file_when_settings_read_none(settings):
     settings.ENV_FILE = ""
     out = demo()
     assert "Wrote" not in out and "Local settings" not in out
+
+
+def test_demo_serves_with_a_task_worker_beside_the_server_and_stops_it_after(monkeypatch):
+    from annotations.management.commands import demo as command
+
+    started, served, workers = [], [], []
+
+    class Worker:
+        def __init__(self, args):
+            started.append(args)
+            self.args, self.stopped = args, False
+            workers.append(self)
+
+        def terminate(self):
+            self.stopped = True
+
+        def wait(self, timeout):
+            return 0
+
+    real_call = command.call_command
+
+    def fake_call(name, *args, **kwargs):
+        if name == "runserver":
+            served.append(args)
+            return None
+        return real_call(name, *args, **kwargs)
+
+    monkeypatch.setattr(command.subprocess, "Popen", Worker)
+    monkeypatch.setattr(command, "call_command", fake_call)
+    out = StringIO()
+    call_command("demo", stdout=out, stderr=StringIO())
+
+    assert served == [("127.0.0.1:8000",)]
+    assert started and started[0][-2:] == ["db_worker", "--no-reload"]
+    assert workers[0].stopped  # the worker ends with the server
+    assert "with a task worker" in out.getvalue()

@@ -5,6 +5,23 @@ The live server shares the in-memory test database with this thread, so the data
 read only once the page is idle: after an awaited save, or after a (re)load.
 """
 import pytest
+from browser.workspace_page import (
+    SAVED,
+    annotations_of,
+    button,
+    flag,
+    note_field,
+    open_workspace,
+    other_marks,
+    own_marks,
+    passage_el,
+    passages_of,
+    saving,
+    select_text,
+    submit_review,
+    utf16_length,
+    word_box,
+)
 from django.contrib.auth.models import Group
 from factories import make_article
 
@@ -20,101 +37,6 @@ pytestmark = [
     # restores the role groups and default flags the data migrations made.
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-SAVED = "Saved."
-
-
-# --- helpers -------------------------------------------------------------------------
-
-
-def passages_of(article):
-    return list(article.passages.order_by("paragraph", "sentence"))
-
-
-def flag(shortcut):
-    return Flag.objects.get(shortcut=shortcut)
-
-
-def open_workspace(page, live_server, article):
-    page.goto(f"{live_server.url}/articles/{article.pk}/review/")
-    expect(page.locator(".workspace")).to_be_visible()
-
-
-def passage_el(page, passage):
-    return page.locator(f'.passage[data-passage="{passage.pk}"]')
-
-
-def own_marks(page, passage):
-    return passage_el(page, passage).locator(".mark[data-mine]")
-
-
-def other_marks(page, passage=None):
-    scope = passage_el(page, passage) if passage else page.locator(".workspace")
-    return scope.locator(".mark.other")
-
-
-def button(page, the_flag):
-    return page.locator(f'button.flag-button[data-flag="{the_flag.pk}"]')
-
-
-def saving(page):
-    """Wait for the next annotation save's answer: `with saving(page): do_something()`."""
-    return page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/review/annotations/"))
-
-
-def annotations_of(user, article):
-    return {
-        (a.passage_id, a.flag.shortcut, a.start, a.end, a.note)
-        for a in Annotation.objects.filter(review__reviewer=user, review__article=article).select_related("flag")
-    }
-
-
-def select_text(page, passage, words, *, pad=0):
-    """Select `words` inside the passage's .text the way a drag would, optionally with
-    `pad` surrounding characters (spaces) on each side; offsets are the DOM's UTF-16 ones."""
-    page.evaluate(
-        """([selector, words, pad]) => {
-            const node = document.querySelector(selector + " .text").firstChild;
-            const at = node.data.indexOf(words);
-            if (at < 0) throw new Error("words not in passage: " + words);
-            const range = document.createRange();
-            range.setStart(node, at - pad);
-            range.setEnd(node, at + words.length + pad);
-            const selection = window.getSelection();
-            selection.removeAllRanges();
-            selection.addRange(range);
-        }""",
-        [f'.passage[data-passage="{passage.pk}"]', words, pad],
-    )
-
-
-def word_box(page, passage, word):
-    """The on-screen box of `word` inside the passage text (works for right-to-left text)."""
-    return page.evaluate(
-        """([selector, word]) => {
-            const node = document.querySelector(selector + " .text").firstChild;
-            const at = node.data.indexOf(word);
-            const range = document.createRange();
-            range.setStart(node, at);
-            range.setEnd(node, at + word.length);
-            const box = range.getBoundingClientRect();
-            return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-        }""",
-        [f'.passage[data-passage="{passage.pk}"]', word],
-    )
-
-
-def submit_review(page):
-    page.once("dialog", lambda dialog: dialog.accept())
-    page.click("form.submit-review button")
-    expect(page.get_by_text("Your review was submitted")).to_be_visible()
-    # The new page shows before its deferred script has run; keys pressed earlier go nowhere.
-    page.wait_for_load_state("load")
-
-
-def utf16_length(text):
-    return len(text.encode("utf-16-le")) // 2
-
 
 # --- tests ---------------------------------------------------------------------------
 
@@ -265,32 +187,81 @@ def test_a_note_typed_after_pressing_n_is_saved_on_enter_and_survives_a_reload(p
     page.keyboard.press("u")
     expect(own_marks(page, first)).to_have_count(1)
     page.keyboard.press("n")
-    note_input = passage_el(page, first).locator(".details input[name=note]")
-    expect(note_input).to_be_focused()
+    expect(note_field(page)).to_be_focused()
     page.keyboard.type(note)  # "j", "k", "u" and "n" in the note are text, not commands
     expect(passage_el(page, first)).to_have_class("passage current")
     with saving(page) as response:
         page.keyboard.press("Enter")
     assert response.value.ok
     expect(page.locator("#status")).to_have_text(SAVED)
-    expect(passage_el(page, first).locator("input[name=note]")).to_have_value(note)
-    expect(passage_el(page, first).locator("input[name=note]")).not_to_be_focused()
+    expect(note_field(page)).to_have_value(note)
+    expect(note_field(page)).not_to_be_focused()
+    expect(own_marks(page, first)).to_have_text(["Unsourced claim ✎"])  # the pill says it has a note
     assert annotations_of(reviewer, article) == {(first.pk, "u", None, None, note)}
 
-    # Esc also leaves the field (saving what was typed) and gives the keys back.
+    # Esc cancels: what was typed since is put back, nothing is sent, and the keys work again.
+    requests = []
+    page.on("request", lambda request: requests.append(request) if request.method == "POST" else None)
     page.keyboard.press("n")
-    expect(passage_el(page, first).locator("input[name=note]")).to_be_focused()
-    with saving(page):
-        page.keyboard.type(" Still?")
-        page.keyboard.press("Escape")
-    expect(passage_el(page, first).locator("input[name=note]")).not_to_be_focused()
+    expect(note_field(page)).to_be_focused()
+    page.keyboard.type(" Still?")
+    page.keyboard.press("Escape")
+    expect(note_field(page)).not_to_be_focused()
+    expect(note_field(page)).to_have_value(note)
     page.keyboard.press("j")
     expect(passage_el(page, second)).to_have_class("passage current")
+    assert requests == []
 
     page.reload()
-    expect(passage_el(page, first).locator("input[name=note]")).to_have_value(note + " Still?")
-    expect(own_marks(page, first)).to_have_text(["Unsourced claim"])
-    assert annotations_of(reviewer, article) == {(first.pk, "u", None, None, note + " Still?")}
+    expect(passage_el(page, second)).to_have_class("passage current")  # the position is in the address
+    page.keyboard.press("k")
+    expect(note_field(page)).to_have_value(note)
+    expect(own_marks(page, first)).to_have_text(["Unsourced claim ✎"])
+    assert annotations_of(reviewer, article) == {(first.pk, "u", None, None, note)}
+
+
+def test_typing_an_evidence_address_after_a_note_keeps_every_keystroke_in_the_form(
+    page, live_server, login, reviewer
+):
+    # The defect: saving the note on leaving its field redrew the marks, destroyed the URL field
+    # being typed in, and the rest of "https://bbc.co.uk" toggled the s, b, c, o and u flags.
+    article = make_article(body="Prices rose sharply. Everyone agrees.")
+    first, _ = passages_of(article)
+    login(page, live_server, "rita")
+    open_workspace(page, live_server, article)
+    page.keyboard.press("j")
+    page.keyboard.press("u")
+    expect(own_marks(page, first)).to_have_count(1)
+    expect(page.locator("#status")).to_have_text(SAVED)
+
+    requests = []
+    page.on("request", lambda request: requests.append(request) if request.method == "POST" else None)
+    page.keyboard.press("n")
+    page.keyboard.type("Which survey?")
+    page.keyboard.press("Tab")  # to the evidence field: moving inside the form saves nothing yet
+    url_field = page.locator(".note-panel .note-form input[name=evidence_url]")
+    expect(url_field).to_be_focused()
+    page.keyboard.type("https://bbc.co.uk/news")
+    expect(url_field).to_be_focused()
+    expect(url_field).to_have_value("https://bbc.co.uk/news")
+    assert requests == []
+    with saving(page):
+        page.keyboard.press("Enter")
+    expect(page.locator("#status")).to_have_text(SAVED)
+    expect(own_marks(page, first)).to_have_text(["Unsourced claim ✎"])
+    assert len(requests) == 1
+    assert annotations_of(reviewer, article) == {(first.pk, "u", None, None, "Which survey?")}
+    assert Annotation.objects.get().evidence_url == "https://bbc.co.uk/news"
+
+    # Leaving the form with the mouse saves it too (once), and the click lands where it was aimed.
+    page.keyboard.press("n")
+    page.keyboard.type(" Or the census?")
+    with saving(page):
+        page.click(f'.passage[data-passage="{passages_of(article)[1].pk}"] .text')
+    expect(page.locator("#status")).to_have_text(SAVED)
+    expect(passage_el(page, passages_of(article)[1])).to_have_class("passage current")
+    assert Annotation.objects.get().note == "Which survey? Or the census?"
+    assert len(requests) == 2
 
 
 def test_submitting_the_review_after_confirming_makes_it_read_only(page, live_server, login, reviewer):
@@ -301,6 +272,7 @@ def test_submitting_the_review_after_confirming_makes_it_read_only(page, live_se
     page.keyboard.press("j")
     page.keyboard.press("u")
     expect(own_marks(page, first)).to_have_count(1)
+    expect(page.locator("#status")).to_have_text(SAVED)
 
     # Dismissing the confirmation submits nothing.
     asked = []
@@ -311,14 +283,17 @@ def test_submitting_the_review_after_confirming_makes_it_read_only(page, live_se
     expect(page.locator("form.submit-review button")).to_be_enabled()
     assert Review.objects.get(reviewer=reviewer, article=article).status == Review.Status.IN_PROGRESS
 
+    later = make_article(title="Ceasefire holds", body="A later claim.")
     submit_review(page)
     expect(page.locator(".messages")).to_contain_text("submitted")
     expect(page.locator("form.submit-review")).to_have_count(0)
+    expect(page.locator(".next-article a")).to_have_text("Ceasefire holds")  # on to the next article
+    expect(page.locator(".next-article a")).to_have_attribute("href", f"/articles/{later.pk}/review/")
     buttons = page.locator("button.flag-button")
     expect(buttons).not_to_have_count(0)
     for index in range(buttons.count()):
         expect(buttons.nth(index)).to_be_disabled()
-    expect(page.locator(".details input")).to_have_count(0)  # no note fields any more
+    expect(page.locator(".note-form")).to_have_count(0)  # no note fields any more
     expect(own_marks(page, first)).to_have_text(["Unsourced claim"])
 
     # Keys no longer change anything: no request is even sent.
@@ -369,6 +344,13 @@ def test_other_reviewers_flags_stay_hidden_until_this_reviewer_submits_and_edito
     expect(other_marks(page, alpha)).to_have_text(["Vague attribution · rob"])
     expect(other_marks(page, alpha)).to_have_attribute("data-flag", str(flag("v").pk))
     expect(passage_el(page, alpha).locator(".note")).to_have_text("rob says vague")
+    # One compact marker per passage, opened on demand.
+    marker = passage_el(page, alpha).locator(".others-toggle")
+    expect(marker).to_have_text("1 flag by other reviewers")
+    expect(other_marks(page, alpha)).to_be_hidden()
+    marker.click()
+    expect(marker).to_have_attribute("aria-expanded", "true")
+    expect(other_marks(page, alpha)).to_be_visible()
     expect(own_marks(page, beta)).to_have_text(["Unsourced claim"])
     expect(page.locator(".workspace")).not_to_contain_text("rhea")
 
@@ -414,7 +396,12 @@ def test_markup_in_titles_bodies_and_notes_is_shown_as_text_and_never_runs(
         # No element from the payloads made it into the DOM: no <img>, no inline script
         # and no element with an event-handler attribute.
         assert page.locator("main img").count() == 0
-        assert page.evaluate("[...document.scripts].filter((s) => s.text.includes('__xss')).length") == 0
+        # The one script that holds user text is the workspace's JSON data, which never runs and
+        # carries no raw "<" (json_script escapes it), so it cannot close itself early.
+        assert page.evaluate(
+            "[...document.scripts].filter((s) => s.type !== 'application/json' && s.text.includes('__xss')).length"
+        ) == 0
+        assert page.evaluate("[...document.scripts].filter((s) => s.text.includes('<')).length") == 0
         assert page.evaluate(
             "[...document.querySelectorAll('*')]"
             ".filter((e) => [...e.attributes].some((a) => a.name.startsWith('on'))).length"
@@ -441,11 +428,11 @@ def test_markup_in_titles_bodies_and_notes_is_shown_as_text_and_never_runs(
     page.keyboard.type(f"mine: {image}{script}")
     with saving(page):
         page.keyboard.press("Enter")
-    expect(passage_el(page, first).locator("input[name=note]")).to_have_value(f"mine: {image}{script}")
+    expect(note_field(page)).to_have_value(f"mine: {image}{script}")
     assert_nothing_ran(page, unexpected)
 
     page.reload()
-    expect(passage_el(page, first).locator("input[name=note]")).to_have_value(f"mine: {image}{script}")
+    expect(note_field(page)).to_have_value(f"mine: {image}{script}")
     assert_nothing_ran(page, unexpected)
 
     submit_review(page)  # the confirmation message names the title too

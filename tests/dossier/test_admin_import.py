@@ -21,8 +21,10 @@ def test_admin_imports_several_files_with_a_report_per_file(client, admin):
         upload("bad.json", b"{oops"),
         upload("empty.txt", b""),
     ]
-    response = client.post(URL, {"files": files, "outlet": "Example Times", "language": "en"})
+    response = client.post(URL, {"files": files, "outlet": "Example Times", "language": "en"}, follow=True)
 
+    # Several files become a background job (run at once in tests); the page shows its report.
+    assert response.redirect_chain[0][0].startswith(f"{URL}?job=")
     assert response.status_code == 200
     rows = response.context["report"].files
     assert [(r.name, r.failed) for r in rows] == [("good.txt", False), ("bad.json", True), ("empty.txt", True)]
@@ -103,3 +105,67 @@ def test_article_admin_shows_passages_read_only(client, admin):
     assert response.status_code == 200
     assert "First sentence." in content and "Second sentence." in content
     assert 'name="body"' not in content
+
+
+def test_admin_imports_one_address_in_the_request_with_its_report(client, admin, web):
+    from webserver import Route, page
+
+    web.routes["/story"] = Route(page("Border deal", ["Iran and Pakistan agreed to patrol the border together."]))
+    client.force_login(admin)
+    response = client.post(URL, {"urls": web.url("/story")})
+
+    assert response.status_code == 200
+    [row] = response.context["report"].files
+    assert (row.name, row.imported) == (web.url("/story"), ["Border deal"])
+    assert Article.objects.get().archives.count() == 1
+
+
+def test_admin_imports_several_addresses_as_a_job_and_shows_its_progress_and_report(client, admin, web):
+    from webserver import Route, page
+
+    from dossier.models import Job
+
+    web.routes["/a"] = Route(page("First", ["Iran and Pakistan agreed to patrol the border together."]))
+    client.force_login(admin)
+    response = client.post(URL, {"urls": f"{web.url('/a')}\n{web.url('/gone')}\n"}, follow=True)
+
+    job = Job.objects.get()
+    assert response.redirect_chain == [(f"{URL}?job={job.pk}", 302)]
+    assert (job.status, job.done, job.total, job.created_by) == ("done", 2, 2, admin)
+    content = response.content.decode()
+    assert f"{web.url('/gone')}" in content and "HTTP error (404 Not Found)" in content
+    assert "1 imported, 0 duplicate, 1 failed" in content
+    assert Article.objects.get().title == "First"
+
+
+def test_admin_import_refuses_an_address_that_is_not_a_web_address(client, admin):
+    client.force_login(admin)
+    response = client.post(URL, {"urls": "ftp://example.com/file"})
+
+    assert "ftp://example.com/file: not a web address" in str(response.context["form"].errors["urls"])
+    assert not Article.objects.exists()
+
+
+def test_another_admins_job_cannot_be_followed_by_a_staff_user_without_the_role(client, admin, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    from dossier.models import Job
+
+    job = Job.objects.create(kind=Job.Kind.IMPORT, created_by=admin)
+    other = django_user_model.objects.create_user("staffer", password="x", is_staff=True)
+    other.user_permissions.add(Permission.objects.get(codename="import_article"))
+    client.force_login(other)
+
+    assert client.get(f"{URL}?job={job.pk}").status_code == 403
+    assert client.get(f"{URL}?job=nonsense").status_code == 404
+
+
+def test_a_running_job_page_refreshes_itself(client, admin):
+    from dossier.models import Job
+
+    job = Job.objects.create(kind=Job.Kind.IMPORT, created_by=admin, total=3, done=1)
+    client.force_login(admin)
+    content = client.get(f"{URL}?job={job.pk}").content.decode()
+
+    assert '<meta http-equiv="refresh" content="2">' in content and "1 of 3 done" in content
+    assert "manage.py db_worker" in content  # queued: it says a worker must run

@@ -26,10 +26,10 @@ def test_article_page_query_count_does_not_grow_with_passages(client, reviewer, 
     short = make_article(body="One.")
     long = make_article(body=" ".join(f"Sentence {n}." for n in range(200)))
     client.force_login(reviewer)
-    # session, user, roles, article+outlet, authors, passages
-    with django_assert_num_queries(6):
+    # session, user, roles, article+outlet, authors, passages, versions, archives
+    with django_assert_num_queries(8):
         client.get(short.get_absolute_url())
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         client.get(long.get_absolute_url())
 
 

@@ -19,8 +19,8 @@ from perf import benchmark
 pytestmark = pytest.mark.django_db
 
 NAMES = ["first page", "the deepest", "Article summary", "workspace", "Outlet page", "Flag toggle", "Summary refresh",
-         "CSV export",
-         "plain-text articles", "JSONL", "Opening a campaign"]
+         "CSV export", "plain-text articles", "JSONL", "by address", "Re-anchoring",
+         "Opening a campaign"]
 
 
 @pytest.fixture
@@ -28,6 +28,7 @@ def small_sizes(monkeypatch):
     # The command imports 1,000 articles and 20,000 records; a test needs only a few of each.
     monkeypatch.setattr(benchmark, "IMPORT_ARTICLES", 4)
     monkeypatch.setattr(benchmark, "JSONL_RECORDS", 6)
+    monkeypatch.setattr(benchmark, "WEB_PAGES", 3)
 
 
 def test_it_generates_measures_writes_json_and_leaves_the_data_as_it_was(tmp_path, small_sizes):

@@ -1,5 +1,6 @@
 import os
 import secrets
+import subprocess
 import sys
 from pathlib import Path
 
@@ -60,11 +61,19 @@ class Command(BaseCommand):
         if options["no_serve"]:
             python = os.path.relpath(sys.executable) if sys.executable.startswith(os.getcwd()) else sys.executable
             self.stdout.write(f"Ready. Serve it with:  DEBUG=1 {python} manage.py runserver {options['addrport']}")
+            self.stdout.write(f"and run background jobs beside it with:  {python} manage.py db_worker")
             return
         if not settings.DEBUG:
             self.stdout.write(self.style.WARNING("DEBUG is off: static files are served only after collectstatic."))
-        self.stdout.write(self.style.SUCCESS(f"Serving on {url} — press Ctrl+C to stop."))
-        call_command("runserver", options["addrport"], use_reloader=False)
+        # Imports of several files or addresses and feed polls run as background tasks: a worker serves them.
+        worker = subprocess.Popen([sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "db_worker",
+                                   "--no-reload"])
+        self.stdout.write(self.style.SUCCESS(f"Serving on {url}, with a task worker — press Ctrl+C to stop."))
+        try:
+            call_command("runserver", options["addrport"], use_reloader=False)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=10)
 
     def write_local_settings(self):
         """The local .env (DEBUG=1, a new SECRET_KEY) that the other commands read: written once, never replaced."""

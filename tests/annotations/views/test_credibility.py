@@ -249,7 +249,8 @@ def test_summary_and_comparison_cost_the_same_queries_however_long_the_article(
         make_review(article, reviewer, {0: "u"})
         make_review(article, other_reviewer, {0: "q"})
     client.force_login(editor)
-    # session, user, roles, article+outlet, authors, passages, reviews+reviewers, annotations+flags, rulings
+    # session, user, roles, article+outlet, authors, passages, reviews+reviewers, annotations+flags,
+    # orphaned flags (issue 18), rulings
     for article in (short, long):
         with django_assert_num_queries(9):
             assert client.get(summary_url(article)).status_code == 200
@@ -544,7 +545,7 @@ def test_fact_coverage_and_alpha_reliable_are_columns_filters_and_sorts(client, 
     assert titles(client.get(LIST, {"alpha_reliable": "too_few"})) == ["Few claims"]
     content = client.get(LIST).content.decode()
     assert "Fact coverage" in content and "α reliable" in content
-    assert f'<td class="number">{verdict}</td>' in content
+    assert f'<td class="number" dir="auto">{verdict}</td>' in content
     assert "Select a valid choice" in client.get(LIST, {"alpha_reliable": "maybe"}).content.decode()
 
 

@@ -1,4 +1,6 @@
 
+import json
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -24,6 +26,15 @@ def workspace_url(article):
 
 def annotate_url(article):
     return reverse("annotations:annotate", args=[article.pk])
+
+
+def script_data(response):
+    """The workspace's script data (its own marks and the flags), read as the page's script reads it."""
+    content = response.content.decode()
+    start = content.index('<script id="workspace-data" type="application/json">') + len(
+        '<script id="workspace-data" type="application/json">'
+    )
+    return json.loads(content[start : content.index("</script>", start)])
 
 
 def post_flag(client, article, passage, shortcut, on=True, **details):
@@ -68,7 +79,8 @@ def test_workspace_query_count_does_not_grow_with_passages(client, reviewer, oth
         client.get(workspace_url(short))
     with django_assert_num_queries(8):
         response = client.get(workspace_url(long))
-    assert response.content.decode().count("data-mine") == 120
+    assert sum(map(len, script_data(response)["marks"].values())) == 120  # own marks, drawn by the script
+    assert 'class="mark other' not in response.content.decode()  # blind: rob's submitted flags stay hidden
 
 
 def test_reviewer_sees_only_their_own_flags_before_submitting(client, reviewer, other_reviewer, article):
@@ -79,10 +91,13 @@ def test_reviewer_sees_only_their_own_flags_before_submitting(client, reviewer, 
     Review.objects.create(article=article, reviewer=reviewer).set_flag(passage, flag("u"), True)
     client.force_login(reviewer)
 
-    content = client.get(workspace_url(article)).content.decode()
-    assert "Unsourced claim" in content
+    response = client.get(workspace_url(article))
+    content = response.content.decode()
     assert "their secret note" not in content and "rob" not in content
-    assert content.count('class="mark ') == 1
+    assert 'class="mark other' not in content and 'class="others"' not in content
+    assert script_data(response)["marks"] == {
+        str(passage.pk): [{"flag": flag("u").pk, "start": None, "end": None, "note": "", "evidence_url": ""}]
+    }
 
 
 def test_after_submitting_a_reviewer_sees_other_submitted_flags_but_not_drafts(
@@ -103,6 +118,19 @@ def test_after_submitting_a_reviewer_sees_other_submitted_flags_but_not_drafts(
     assert "Opinion · rob" in content
     assert "tess" not in content
     assert 'data-editable="false"' in content and "Submit review" not in content
+
+
+def test_after_submitting_the_workspace_offers_the_next_article_by_its_title(client, reviewer, article):
+    later = make_article(title="Ceasefire <holds>", body="A claim.")
+    Review.objects.create(article=article, reviewer=reviewer).submit()
+    client.force_login(reviewer)
+
+    content = client.get(workspace_url(article)).content.decode()
+    assert f'<a href="{workspace_url(later)}" rel="next" dir="auto">Ceasefire &lt;holds&gt;</a>' in content
+
+    Review.objects.create(article=later, reviewer=reviewer).submit()
+    content = client.get(workspace_url(article)).content.decode()
+    assert 'rel="next"' not in content and "That was the last article in your queue." in content
 
 
 def test_editor_sees_every_reviewers_flags_read_only(client, editor, reviewer, other_reviewer, article):
@@ -149,7 +177,7 @@ def test_flagging_saves_and_answers_with_the_passages_marks(client, reviewer, ar
     assert response.status_code == 200
     data = response.json()
     assert data["passage"] == passage.pk and data["flags"] == [flag("u").pk] and data["flagged"] == 1
-    assert "Unsourced claim" in data["marks_html"] and "data-mine" in data["marks_html"]
+    assert data["marks"] == [{"flag": flag("u").pk, "start": None, "end": None, "note": "", "evidence_url": ""}]
     annotation = Annotation.objects.get()
     assert (annotation.review.reviewer, annotation.passage, annotation.flag) == (reviewer, passage, flag("u"))
 
@@ -175,7 +203,10 @@ def test_note_evidence_and_sub_range_are_saved(client, reviewer, article):
     assert (annotation.note, annotation.evidence_url, annotation.quote) == (
         "Which claim?", "https://example.org/src", "claim"
     )
-    assert "“claim”" in response.json()["marks_html"]
+    # The words as offsets into the passage's own text, which the workspace script highlights.
+    [mark] = response.json()["marks"]
+    assert passage.text[mark["start"] : mark["end"]] == "claim"
+    assert (mark["note"], mark["evidence_url"]) == ("Which claim?", "https://example.org/src")
 
 
 @pytest.mark.parametrize(

@@ -380,3 +380,45 @@ def test_cleaning_never_rewrites_a_line_whatever_the_input(lines):
     assert len(paragraphs(cleaned.body)) + len(cleaned.removed) + bool(cleaned.title) == len(
         paragraphs(normalise_body(text))
     )
+
+
+# Bylines in the corpus's other languages, as scraped pages put them: under the title, above the text.
+BYLINE_TEXTS = [
+    ("ایران و پاکستان بر امنیت مرزی توافق کردند\nنوشته: علی رضایی\n"
+     "تهران و اسلام‌آباد روز سه‌شنبه در نشستی مشترک بر تقویت همکاری‌های امنیتی در مرز تأکید کردند.",
+     ["علی رضایی"]),
+    ("گفت‌وگوی امنیتی سه‌جانبه\nبه قلم مریم احمدی و حسن کریمی\n"
+     "نمایندگان سه کشور در آنکارا دیدار کردند و درباره مبارزه با قاچاق مرزی گفت‌وگو کردند.",
+     ["مریم احمدی", "حسن کریمی"]),
+    ("إيران وباكستان تتفقان على تعزيز أمن الحدود\nبقلم: محمد العلي\n"
+     "أعلنت وزارة الخارجية الإيرانية يوم الثلاثاء أن البلدين سيعقدان اجتماعا أمنيا الشهر المقبل.",
+     ["محمد العلي"]),
+    ("تركيا تستضيف محادثات أمنية\nكتب: أحمد سعيد\n"
+     "تستضيف أنقرة الأسبوع المقبل محادثات بين مسؤولي الأمن في الدول الثلاث وفق مصادر دبلوماسية.",
+     ["أحمد سعيد"]),
+    ("İran ve Pakistan sınır güvenliğinde anlaştı\nYazar: Ahmet Yılmaz\n"
+     "İki ülkenin dışişleri bakanları Salı günü yaptıkları ortak açıklamada sınır güvenliğini vurguladı.",
+     ["Ahmet Yılmaz"]),
+    ("Иран и Пакистан договорились об охране границы\nАвтор: Иван Петров\n"
+     "Министры иностранных дел двух стран во вторник заявили об укреплении сотрудничества на границе.",
+     ["Иван Петров"]),
+]
+
+
+@pytest.mark.parametrize("text, authors", BYLINE_TEXTS)
+def test_bylines_in_persian_arabic_turkish_and_russian_are_metadata_not_body(text, authors):
+    cleaned = clean_scraped_text(text)
+
+    assert cleaned.authors == authors
+    byline = text.splitlines()[1]
+    assert byline not in cleaned.body
+    assert cleaned.body == text.splitlines()[2]
+
+
+def test_an_arabic_sentence_opening_with_kataba_is_not_a_byline():
+    # "كتب" is also "he wrote": without a colon the line is text.
+    text = "عنوان الخبر\nكتب الرئيس رسالة طويلة\n" + "نص الخبر الكامل هنا. " * 20
+    cleaned = clean_scraped_text(text)
+
+    assert cleaned.authors == []
+    assert "كتب الرئيس رسالة طويلة" in cleaned.body

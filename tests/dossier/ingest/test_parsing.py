@@ -131,3 +131,24 @@ def test_a_record_is_parsed_into_a_draft_without_touching_the_database():
     assert (draft.title, draft.body, draft.authors, draft.language, draft.where) == (
         "T", "Body.", ["A", "B"], "en", "line 4"
     )
+
+
+def test_a_page_without_a_language_gets_the_detected_one_and_a_stated_one_wins():
+    body = "Министры иностранных дел двух стран во вторник заявили об укреплении сотрудничества на границе."
+    import_file("ru.json", json.dumps(record(title="Без языка", body=body)).encode())
+    import_file("stated.json", json.dumps(record(title="Stated", body=body + " Ещё.", language="uk")).encode())
+
+    assert Article.objects.get(title="Без языка").language == "ru"
+    assert Article.objects.get(title="Stated").language == "uk"
+
+
+def test_a_byline_in_a_pages_text_becomes_its_author():
+    html = ("<html><head><title>Sınırda anlaşma</title></head><body><article><h1>Sınırda anlaşma</h1>"
+            "<p>Yazar: Ahmet Yılmaz</p><p>İki ülkenin dışişleri bakanları Salı günü yaptıkları ortak açıklamada "
+            "sınır güvenliğini vurguladı ve yeni bir komisyon kurulacağını duyurdu.</p></article></body></html>")
+    result = import_file("page.html", html.encode())
+
+    assert not result.failed, result.error
+    article = Article.objects.get()
+    assert [author.name for author in article.authors.all()] == ["Ahmet Yılmaz"]
+    assert "Yazar" not in article.body

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossier', '0004_http_urls'),
+        ('dossier', '0005_web_articles'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

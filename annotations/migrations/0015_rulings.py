@@ -9,8 +9,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotations', '0013_summary_v2_indexes_postgresql'),
-        ('dossier', '0005_author_user'),
+        ('annotations', '0014_orphans'),
+        ('dossier', '0006_author_user'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
