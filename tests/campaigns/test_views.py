@@ -223,3 +223,21 @@ def test_a_reviewer_may_not_flag_an_article_assigned_to_others_unless_the_campai
     assert not Review.objects.filter(reviewer=reviewer).exists()
     Campaign.objects.filter(pk=campaign.pk).update(allow_unassigned=True)
     assert client.post(url, data).status_code == 200
+
+
+def test_the_articles_table_and_its_csv_show_the_headline_after_rulings_labelled(client, editor, dispute):
+    campaign, article, passage = dispute
+    client.force_login(editor)
+    client.post(reverse("campaigns:adjudicate", args=[campaign.pk, passage.pk]),
+                {"category": "sourced", "rationale": "On record."})
+    article.summary.refresh_from_db()
+    assert (article.summary.sourced_fact_share, article.summary.ruled_sourced_fact_share) == (None, 1.0)
+    page = client.get(reverse("annotations:articles")).content.decode()
+    assert "Sourced-fact share after rulings" in page and "100.0%" in page
+    csv = b"".join(client.get(reverse("annotations:articles"), {"_export": "csv"}).streaming_content).decode()
+    header, row = csv.splitlines()[:2]
+    assert "Sourced-fact share (%)" in header and "Sourced-fact share after rulings (%)" in header
+    assert "100.0" in row
+    Ruling.objects.get().delete()
+    article.summary.refresh_from_db()
+    assert article.summary.ruled_sourced_fact_share is None

@@ -246,7 +246,7 @@ def test_every_column_is_the_tables_own_and_every_field_quoted(client, editor, c
     content = download(client, {"q": "Well"}, "csv")[1].decode("utf-8-sig")
     header = next(csv.reader(io.StringIO(content)))
     table = CredibilityTable([])
-    percent = {"sourced_fact_share", "unsourced_share", "opinion_share", "fact_coverage"}
+    percent = {"sourced_fact_share", "ruled_sourced_fact_share", "unsourced_share", "opinion_share", "fact_coverage"}
     assert header == [f"{column.header} (%)" if column.name in percent else column.header
                       for column in table.columns.iterall()]
     assert header[-2:] == ["Method version", "Codebook version"]
