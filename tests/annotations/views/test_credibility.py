@@ -252,7 +252,7 @@ def test_summary_and_comparison_cost_the_same_queries_however_long_the_article(
     # session, user, roles, article+outlet, authors, passages, reviews+reviewers, annotations+flags,
     # orphaned flags (issue 18), rulings
     for article in (short, long):
-        with django_assert_num_queries(9):
+        with django_assert_num_queries(10):
             assert client.get(summary_url(article)).status_code == 200
         with django_assert_num_queries(8):
             assert client.get(compare_url(article)).status_code == 200
