@@ -29,8 +29,13 @@ class Judgements:
         }
 
 
-def judgements(article_ids):
-    """The submitted judgements on these articles (ids or a subquery of ids): three queries."""
+def judgements(article_ids, codebook=None):
+    """The submitted judgements on these articles (ids or a subquery of ids): three queries.
+
+    With `codebook` (a CodebookVersion: the campaign's pinned one) each flag counts as the category that
+    version gave it, whatever the flag's category is now; a flag added after that version counts as its
+    own category (the version never knew it). Without, as the flags stand (the articles' summaries).
+    """
     found = Judgements()
     for article_id, passage_id, start, end in (
         Passage.objects.filter(article_id__in=article_ids).order_by("article_id", "paragraph", "sentence")
@@ -42,10 +47,17 @@ def judgements(article_ids):
     ).values_list("id", "article_id", "reviewer_id", "reviewer__username"):
         found.reviews[article_id][review_id] = {}
         found.reviewer_of[review_id] = (reviewer_id, username)
-    flags = flags_by_review(
-        Annotation.objects.submitted().filter(review__article_id__in=article_ids)
-        .values_list("review_id", "passage_id", "flag__category")
-    )
+    rows = Annotation.objects.submitted().filter(review__article_id__in=article_ids)
+    if codebook is None:
+        flags = flags_by_review(rows.values_list("review_id", "passage_id", "flag__category"))
+    else:
+        pinned = codebook.categories()
+        flags = flags_by_review(
+            (review_id, passage_id, pinned.get(flag_id, category))
+            for review_id, passage_id, flag_id, category in rows.values_list(
+                "review_id", "passage_id", "flag_id", "flag__category"
+            )
+        )
     for reviews in found.reviews.values():
         for review_id in reviews:
             reviews[review_id] = flags.get(review_id, {})

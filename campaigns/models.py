@@ -37,6 +37,12 @@ class CampaignQuerySet(models.QuerySet):
             submitted_count=Coalesce(counted(Assignment, state=Assignment.State.SUBMITTED), 0),
         )
 
+    def with_codebooks(self):
+        """Campaigns with their pinned codebook version and `live_codebook` (the newest version's number),
+        in the one query that reads the campaign."""
+        newest = CodebookVersion.objects.order_by("-number").values("number")[:1]
+        return self.select_related("codebook_version").annotate(live_codebook=models.Subquery(newest))
+
     def locked(self, pk):
         """The campaign, its row locked until the transaction ends (PostgreSQL; SQLite's IMMEDIATE
         transactions already serialise writers): two editors opening it at once assign once.
@@ -177,6 +183,23 @@ class Campaign(models.Model):
 
     def get_absolute_url(self):
         return reverse("campaigns:detail", args=[self.pk])
+
+    @property
+    def live_codebook_number(self):
+        """The newest codebook version's number (annotated by with_codebooks(), else one query)."""
+        live = getattr(self, "live_codebook", None)
+        return live if live is not None else CodebookVersion.objects.current().number
+
+    @property
+    def codebook_moved_on(self):
+        """True when the flag set changed after the campaign pinned its codebook version."""
+        return self.live_codebook_number != self.codebook_version.number
+
+    def judgements(self, article_ids):
+        """What its reviewers said on these articles, each flag counted as the pinned version has it."""
+        from . import judgements
+
+        return judgements.judgements(article_ids, codebook=self.codebook_version)
 
     def sample_article_ids(self):
         """A subquery of the articles agreement is measured on: the reliability sample, or all if it has none."""

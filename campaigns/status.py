@@ -15,10 +15,10 @@ def status(campaign):
         .values_list("article_id", "reviewer__username", "state", "due")
     ):
         articles[article_id].append({"reviewer": username, "state": state, "due": due.isoformat() if due else None})
-    reliability = judgements.reliability(judgements.judgements(campaign.sample_article_ids()), campaign.seed)
+    reliability = judgements.reliability(campaign.judgements(campaign.sample_article_ids()), campaign.seed)
     ids = campaign.article_links.values("article_id")
     disputed = judgements.disputed(
-        judgements.judgements(ids),
+        campaign.judgements(ids),
         dict(Ruling.objects.filter(passage__article__in=ids).values_list("passage_id", "category")),
     )
     return {
@@ -29,7 +29,10 @@ def status(campaign):
         "reliability_reviewers": campaign.reliability_reviewers,
         "seed": campaign.seed,
         "due": campaign.due.isoformat() if campaign.due else None,
+        # The figures below (alpha, disputes) count each flag as this pinned version has it.
         "codebook_version": campaign.codebook_version.number,
+        "live_codebook_version": campaign.live_codebook_number,
+        "codebook_moved_on": campaign.codebook_moved_on,
         "articles": [
             {"id": article_id, "in_reliability_sample": in_sample, "assignments": articles.get(article_id, [])}
             for article_id, in_sample in campaign.article_links.order_by("article_id")

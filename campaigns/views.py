@@ -44,9 +44,9 @@ def create(request):
 @score_readers_only
 def detail(request, pk):
     """Progress: a fixed number of queries whatever the campaign's size (tests pin it)."""
-    campaign = get_object_or_404(Campaign.objects.select_related("codebook_version"), pk=pk)
+    campaign = get_object_or_404(Campaign.objects.with_codebooks(), pk=pk)
     assignments = Assignment.objects.filter(campaign=campaign)
-    found = judgements.judgements(campaign.sample_article_ids())
+    found = campaign.judgements(campaign.sample_article_ids())
     return render(request, "campaigns/detail.html", {
         "campaign": campaign,
         "per_reviewer": assignments.per_reviewer(),
@@ -125,10 +125,10 @@ def remove_reviewer(request, pk, reviewer_pk):
 @score_readers_only
 def adjudication(request, pk):
     """The campaign's disputed passages, ruled or not: a fixed number of queries whatever its size."""
-    campaign = get_object_or_404(Campaign, pk=pk)
+    campaign = get_object_or_404(Campaign.objects.with_codebooks(), pk=pk)
     articles = campaign.article_links.values("article_id")
     disputed = judgements.disputed(
-        judgements.judgements(articles),
+        campaign.judgements(articles),
         dict(Ruling.objects.filter(passage__article__in=articles).values_list("passage_id", "category")),
     )
     shown = disputed[:200]
@@ -146,11 +146,11 @@ def adjudication(request, pk):
 @score_readers_only
 def adjudicate(request, pk, passage_pk):
     """One disputed passage: each reviewer's flags and notes beside the text, and the editor's ruling."""
-    campaign = get_object_or_404(Campaign, pk=pk)
+    campaign = get_object_or_404(Campaign.objects.with_codebooks(), pk=pk)
     passage = get_object_or_404(
         Passage.objects.select_related("article"), pk=passage_pk, article__campaign_links__campaign=campaign
     )
-    found = judgements.judgements([passage.article_id])
+    found = campaign.judgements([passage.article_id])
     score = found.scores().get(passage.article_id)
     still_disputed = score is not None and score.consensus[passage.pk] == scoring.DISPUTED
     ruling = Ruling.objects.filter(passage=passage).select_related("editor").first()

@@ -241,3 +241,37 @@ def test_the_articles_table_and_its_csv_show_the_headline_after_rulings_labelled
     Ruling.objects.get().delete()
     article.summary.refresh_from_db()
     assert article.summary.ruled_sourced_fact_share is None
+
+
+# --- The pinned codebook ----------------------------------------------------------------------
+
+def test_the_campaign_scores_with_its_pinned_codebook_and_says_so_when_the_live_one_moves_on(
+    client, editor, dispute, django_assert_num_queries
+):
+    from campaigns.status import status
+
+    campaign, article, passage = dispute
+    pinned = campaign.codebook_version.number
+    client.force_login(editor)
+    page = client.get(campaign.get_absolute_url()).content.decode()
+    assert f"scored with codebook version {pinned}" in page and "The codebook has changed" not in page
+    # The unsourced flag becomes sourced: live, both reviewers now say sourced and nothing is disputed.
+    flag = Flag.objects.get(shortcut="u")
+    flag.category = "sourced"
+    flag.save()
+    article.summary.refresh_from_db()
+    assert article.summary.disputed_chars == 0 and article.summary.codebook_version == pinned + 1
+    with django_assert_num_queries(10):  # the live version is read in the campaign's own query
+        page = client.get(campaign.get_absolute_url()).content.decode()
+    assert (f"it pins codebook version {pinned}, and the live codebook is now version {pinned + 1}" in page)
+    # The campaign still reads the flags as its version had them: the passage stays disputed there.
+    queue = client.get(reverse("campaigns:adjudication", args=[campaign.pk]))
+    assert queue.context["total"] == 1 and f"(the live codebook is now version {pinned + 1})" in queue.content.decode()
+    data = status(Campaign.objects.with_codebooks().get(pk=campaign.pk))
+    assert (data["codebook_version"], data["live_codebook_version"], data["codebook_moved_on"]) == (
+        pinned, pinned + 1, True)
+    assert data["disputed"] == 1
+    # A ruling on it is still possible: disputed under the campaign's codebook.
+    response = client.post(reverse("campaigns:adjudicate", args=[campaign.pk, passage.pk]),
+                           {"category": "sourced", "rationale": "On record."})
+    assert response.status_code == 302 and Ruling.objects.filter(passage=passage).exists()

@@ -55,7 +55,7 @@ class Command(BaseCommand):
 
     def _campaign(self, name):
         try:
-            return Campaign.objects.get(name=name)
+            return Campaign.objects.with_codebooks().get(name=name)
         except Campaign.DoesNotExist:
             raise CommandError(f"No campaign named “{name}”.") from None
 
@@ -94,7 +94,11 @@ class Command(BaseCommand):
             self.stdout.write(_json.dumps(data, indent=2, ensure_ascii=False))
             return
         self.stdout.write(f"{data['name']} ({data['state']}): alpha {data['alpha']} {data['alpha_ci']}, "
-                          f"{data['disputed']} disputed, {data['ruled']} ruled")
+                          f"{data['disputed']} disputed, {data['ruled']} ruled; "
+                          f"scored with codebook version {data['codebook_version']}")
+        if data["codebook_moved_on"]:
+            self.stdout.write(f"  The live codebook is now version {data['live_codebook_version']}: this campaign's "
+                              f"figures still count each flag as version {data['codebook_version']} had it.")
         for reviewer in data["reviewers"]:
             self.stdout.write(f"  {reviewer['username']}: {reviewer['done']}/{reviewer['load']} done")
 
