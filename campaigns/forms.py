@@ -94,6 +94,46 @@ class AddArticlesForm(forms.Form):
         return data
 
 
+class TableSelectionForm(forms.Form):
+    """Rows picked in the articles table (scope "selected": their ids) or every row its filter keeps
+    (scope "all"), and, once chosen, the draft or open campaign they go to."""
+
+    SCOPES = {"selected": "the selected rows", "all": "every row matching the filters"}
+
+    scope = forms.ChoiceField(choices=list(SCOPES.items()), widget=forms.HiddenInput)
+    filter = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+    campaign = forms.ModelChoiceField(
+        queryset=Campaign.objects.filter(state__in=[Campaign.State.DRAFT, Campaign.State.OPEN]).order_by("name"),
+        required=False, label="Campaign", empty_label=None,
+        help_text="Draft and open campaigns; an open one assigns the new articles at once.",
+    )
+
+    def __init__(self, data, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.picked = data.getlist("article") if data is not None else []
+        self.fields["campaign"].label_from_instance = lambda campaign: (
+            f"{campaign.name} ({campaign.get_state_display().lower()})"
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("scope") == "all":
+            try:
+                data["articles"] = list(filtered_articles(QueryDict(data.get("filter") or ""))
+                                        .order_by("pk").values_list("pk", flat=True))
+            except ValidationError as error:
+                raise ValidationError(["Fix the articles table's filter first:", *error.messages]) from None
+        elif data.get("scope") == "selected":
+            data["articles"] = article_ids(" ".join(self.picked))
+        else:
+            return data
+        if not data["articles"]:
+            raise ValidationError("No articles: select some rows in the articles table, or choose all rows "
+                                  "matching its filters." if data["scope"] == "selected"
+                                  else "No article matches the articles table's filters.")
+        return data
+
+
 class ReviewerForm(forms.Form):
     reviewer_names = forms.CharField(max_length=5000, label="Reviewers",
                                      help_text="Usernames, separated by commas.")

@@ -64,6 +64,12 @@ def judgements(article_ids, codebook=None):
     return found
 
 
+def of_campaign(campaign, article_ids):
+    """What the campaign's reviewers said on these articles, each flag counted as its pinned codebook
+    version had it."""
+    return judgements(article_ids, codebook=campaign.codebook_version)
+
+
 @dataclass(frozen=True)
 class Reliability:
     alpha: scoring.Alpha  # four categories, over every passage of the sample's reviewed articles

@@ -1,6 +1,7 @@
 """Campaigns, their articles and reviewers, the assignments that share the work out, and conflicts."""
 import random
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -18,6 +19,31 @@ from dossier.roles import Role, has_role
 from annotations.models import CodebookVersion, Review
 
 from . import assigning
+
+
+@dataclass(frozen=True)
+class Added:
+    """What Campaign.add_articles() did: articles added, those skipped as already in the campaign, and the
+    assignments an open campaign made for the new ones."""
+
+    added: int
+    skipped: int = 0
+    assignments: int = 0
+
+    def message(self, campaign):
+        """The editor's message, in words."""
+        text = f"Added {_count(self.added, 'article')} to “{campaign.name}”"
+        if self.added and campaign.state == Campaign.State.OPEN:
+            text += f", assigned by the campaign's rules ({_count(self.assignments, 'new assignment')})"
+        elif self.added:
+            text += " (assigned when the campaign opens)"
+        if self.skipped:
+            text += f"; skipped {_count(self.skipped, 'article')} already in it"
+        return text + "."
+
+
+def _count(n, noun):
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
 class CampaignError(ValueError):
@@ -195,12 +221,6 @@ class Campaign(models.Model):
         """True when the flag set changed after the campaign pinned its codebook version."""
         return self.live_codebook_number != self.codebook_version.number
 
-    def judgements(self, article_ids):
-        """What its reviewers said on these articles, each flag counted as the pinned version has it."""
-        from . import judgements
-
-        return judgements.judgements(article_ids, codebook=self.codebook_version)
-
     def sample_article_ids(self):
         """A subquery of the articles agreement is measured on: the reliability sample, or all if it has none."""
         links = self.article_links.all()
@@ -323,19 +343,24 @@ class Campaign(models.Model):
 
     @transaction.atomic
     def add_articles(self, article_ids):
-        """Add articles (ids); in an open campaign they are assigned at once. Returns how many were new."""
-        Campaign.objects.locked(self.pk)
+        """Add articles (ids) to a draft or open campaign; in an open one they are assigned at once, by the
+        same rules as opening. Returns an Added (how many were new, already in it, new assignments).
+        Raises CampaignError, saving nothing, for a closed campaign, an unknown id or work nobody can take.
+        """
+        campaign = Campaign.objects.locked(self.pk)
+        if campaign.state == self.State.CLOSED:
+            raise CampaignError(f"The campaign “{self.name}” is closed: no articles can be added.")
         known = set(self.article_links.values_list("article_id", flat=True))
-        new = [pk for pk in dict.fromkeys(article_ids) if pk not in known]
-        if len(new) != Article.objects.filter(pk__in=new).count():
+        given = list(dict.fromkeys(article_ids))
+        new = [pk for pk in given if pk not in known]
+        if sum(Article.objects.filter(pk__in=batch).count() for batch in batches(new)) != len(new):
             raise CampaignError("Some of the articles given do not exist.")
         sample = assigning.reliability_sample(new, self.reliability_share, self.seed + len(known))
         CampaignArticle.objects.bulk_create(
             [CampaignArticle(campaign=self, article_id=pk, in_sample=pk in sample) for pk in new], batch_size=2000
         )
-        if self.state == self.State.OPEN:
-            self.assign()
-        return len(new)
+        assigned = self.assign() if campaign.state == self.State.OPEN else []
+        return Added(len(new), len(given) - len(new), len(assigned))
 
     @transaction.atomic
     def add_reviewers(self, reviewers):

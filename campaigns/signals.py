@@ -8,9 +8,10 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.urls import reverse
 
 from annotations.models import Review
-from annotations.signals import next_assignment, queue_sections, review_refusal
+from annotations.signals import next_assignment, queue_sections, review_refusal, table_selection
 
 from .models import Assignment, Campaign, CampaignArticle, CampaignError, CampaignReviewer
 
@@ -42,6 +43,12 @@ def assigned_work(sender, reviewer, **kwargs):
     if not groups:
         return None
     return {"queue_sections": [QueueSection("campaigns/_assignments.html", list(groups.items()))]}
+
+
+@receiver(table_selection, dispatch_uid="campaigns.table_selection")
+def add_to_a_campaign(sender, user, **kwargs):
+    """The articles table (editors and admins) takes rows into a campaign: no query."""
+    return {"url": reverse("campaigns:add-from-table"), "label": "a campaign"}
 
 
 @receiver(next_assignment, dispatch_uid="campaigns.next_assignment")

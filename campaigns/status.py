@@ -15,10 +15,10 @@ def status(campaign):
         .values_list("article_id", "reviewer__username", "state", "due")
     ):
         articles[article_id].append({"reviewer": username, "state": state, "due": due.isoformat() if due else None})
-    reliability = judgements.reliability(campaign.judgements(campaign.sample_article_ids()), campaign.seed)
+    reliability = judgements.reliability(judgements.of_campaign(campaign, campaign.sample_article_ids()), campaign.seed)
     ids = campaign.article_links.values("article_id")
     disputed = judgements.disputed(
-        campaign.judgements(ids),
+        judgements.of_campaign(campaign, ids),
         dict(Ruling.objects.filter(passage__article__in=ids).values_list("passage_id", "category")),
     )
     return {

@@ -10,6 +10,8 @@ urlpatterns = [
     # /campaigns/: editors and admins plan and run campaigns.
     path("", views.campaign_list, name="list"),
     path("new/", views.create, name="create"),
+    # Rows picked in the articles table (or all it shows), into a draft or open campaign.
+    path("add-articles/", views.add_from_table, name="add-from-table"),
     path("<id:pk>/", views.detail, name="detail"),
     path("<id:pk>/open/", views.open_campaign, name="open"),
     path("<id:pk>/close/", views.close_campaign, name="close"),

@@ -15,7 +15,7 @@ from annotations.access import score_readers_only
 from annotations.models import Annotation, Ruling
 
 from . import judgements
-from .forms import AddArticlesForm, CampaignForm, ReviewerForm, RulingForm
+from .forms import AddArticlesForm, CampaignForm, ReviewerForm, RulingForm, TableSelectionForm
 from .models import Assignment, Campaign, CampaignError
 
 
@@ -46,7 +46,7 @@ def detail(request, pk):
     """Progress: a fixed number of queries whatever the campaign's size (tests pin it)."""
     campaign = get_object_or_404(Campaign.objects.with_codebooks(), pk=pk)
     assignments = Assignment.objects.filter(campaign=campaign)
-    found = campaign.judgements(campaign.sample_article_ids())
+    found = judgements.of_campaign(campaign, campaign.sample_article_ids())
     return render(request, "campaigns/detail.html", {
         "campaign": campaign,
         "per_reviewer": assignments.per_reviewer(),
@@ -96,7 +96,36 @@ def add_articles(request, pk):
         messages.error(request, " ".join(form.non_field_errors()) or "Give article ids or a filter.")
         return redirect(campaign)
     return _changed(request, campaign, lambda: campaign.add_articles(form.cleaned_data["articles"]),
-                    lambda added: f"{added} articles added" + (" and assigned." if campaign.state == "open" else "."))
+                    lambda added: added.message(campaign))
+
+
+@require_http_methods(["GET", "POST"])
+@score_readers_only
+def add_from_table(request):
+    """Rows picked in the articles table (or all its filter keeps): GET asks which campaign, POST adds them.
+
+    The articles page offers this through annotations' table_selection extension point (signals.py).
+    """
+    form = TableSelectionForm(request.POST if request.method == "POST" else request.GET)
+    valid = form.is_valid()
+    if valid and request.method == "POST":
+        campaign = form.cleaned_data["campaign"]
+        if campaign is None:
+            form.add_error("campaign", "Choose a campaign.")
+        else:
+            try:
+                added = campaign.add_articles(form.cleaned_data["articles"])
+            except CampaignError as error:
+                form.add_error(None, f"Nothing was added: {error}")
+            else:
+                messages.success(request, added.message(campaign))
+                return redirect(campaign)
+    articles = form.cleaned_data.get("articles", []) if valid else []
+    return render(request, "campaigns/add_from_table.html", {
+        "form": form, "articles": articles, "picked": form.picked,
+        "scope": TableSelectionForm.SCOPES.get(form.cleaned_data.get("scope") if valid else None),
+        "has_campaigns": form.fields["campaign"].queryset.exists(),
+    }, status=200 if valid or request.method == "GET" else 400)
 
 
 @require_POST
@@ -128,7 +157,7 @@ def adjudication(request, pk):
     campaign = get_object_or_404(Campaign.objects.with_codebooks(), pk=pk)
     articles = campaign.article_links.values("article_id")
     disputed = judgements.disputed(
-        campaign.judgements(articles),
+        judgements.of_campaign(campaign, articles),
         dict(Ruling.objects.filter(passage__article__in=articles).values_list("passage_id", "category")),
     )
     shown = disputed[:200]
@@ -150,7 +179,7 @@ def adjudicate(request, pk, passage_pk):
     passage = get_object_or_404(
         Passage.objects.select_related("article"), pk=passage_pk, article__campaign_links__campaign=campaign
     )
-    found = campaign.judgements([passage.article_id])
+    found = judgements.of_campaign(campaign, [passage.article_id])
     score = found.scores().get(passage.article_id)
     still_disputed = score is not None and score.consensus[passage.pk] == scoring.DISPUTED
     ruling = Ruling.objects.filter(passage=passage).select_related("editor").first()

@@ -218,6 +218,8 @@ MATRIX = {
     # campaigns: editors and admins plan and run them (reviewers meet them in their queue)
     "campaigns:list": Entry(GET=scores_only(), POST=alike(405)),
     "campaigns:create": Entry(GET=scores_only(), POST=scores_only()),  # empty form: errors shown
+    # Rows from the articles table: no rows picked is said in words (a 400 for the empty POST).
+    "campaigns:add-from-table": Entry(GET=scores_only(), POST=scores_only(400)),
     "campaigns:detail": Entry(GET=scores_only(), POST=alike(405), kwargs=CAMPAIGN),
     # Already open: nothing changes, and the editor is sent back to the campaign page.
     "campaigns:open": Entry(GET=alike(405), POST=scores_only(TO_CAMPAIGN), kwargs=CAMPAIGN),

@@ -14,7 +14,8 @@ from annotations.access import ONLY_SCORE_READERS, SCORE_READERS, can_annotate, 
 from annotations.filters import CredibilityFilter
 from annotations.models import Orphan, ScoredArticle
 from annotations.reports import article_report
-from annotations.tables import CredibilityTable, RankingTable
+from annotations.signals import first_answer, table_selection
+from annotations.tables import SELECT, CredibilityTable, RankingTable
 
 from .exports import table_download
 
@@ -33,6 +34,24 @@ class CredibilityListView(FilteredTableView):
 
     def get_queryset(self):
         return ScoredArticle.objects.for_table()
+
+    def get_table(self, **kwargs):
+        table = super().get_table(**kwargs)
+        # An app built on annotations (campaigns) may take rows picked here: each row gets a checkbox.
+        self.selection = first_answer(table_selection, user=self.request.user)
+        if self.selection:
+            table.columns.show(SELECT)
+        return table
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.selection:
+            # The filter the page shows, for "every row matching these filters" (no page, sort or export).
+            query = self.request.GET.copy()
+            for key in ("page", "per_page", "sort", "_export"):
+                query.pop(key, None)
+            context["selection"] = {**self.selection, "filter": query.urlencode()}
+        return context
 
     def get(self, request, *args, **kwargs):
         if "_export" in request.GET:  # django-tables2's ExportMixin convention

@@ -112,7 +112,8 @@ def test_opening_is_refused_and_assigns_nothing_when_conflicts_leave_too_few_rev
 def test_articles_added_to_an_open_campaign_are_assigned_the_same_way(pool):
     campaign = Campaign.objects.plan("Grow", articles(4), pool, per_article=2, seed=5)
     campaign.open()
-    assert campaign.add_articles(articles(2) + [campaign.article_links.first().article_id]) == 2
+    added = campaign.add_articles(articles(2) + [campaign.article_links.first().article_id])
+    assert (added.added, added.skipped, added.assignments) == (2, 1, 4)
     assert set(Counter(Assignment.objects.values_list("article_id", flat=True)).values()) == {2}
     assert Assignment.objects.count() == 12
     loads = Counter(Assignment.objects.values_list("reviewer_id", flat=True))

@@ -275,3 +275,72 @@ def test_the_campaign_scores_with_its_pinned_codebook_and_says_so_when_the_live_
     response = client.post(reverse("campaigns:adjudicate", args=[campaign.pk, passage.pk]),
                            {"category": "sourced", "rationale": "On record."})
     assert response.status_code == 302 and Ruling.objects.filter(passage=passage).exists()
+
+
+# --- Adding articles from the articles table --------------------------------------------------
+
+def test_the_articles_table_offers_a_checkbox_per_row_and_both_ways_to_add(client, editor, reviewer):
+    make_article(title="Picked", language="en")
+    client.force_login(editor)
+    page = client.get(reverse("annotations:articles"), {"language": "en", "sort": "title"}).content.decode()
+    assert 'form="article-selection" aria-label="Select Picked"' in page
+    assert f'action="{reverse("campaigns:add-from-table")}"' in page
+    assert 'name="filter" value="language=en"' in page  # the filter, without the sort
+    assert "Add the selected rows to a campaign…" in page and "rows matching these filters to a campaign…" in page
+
+
+def test_selected_rows_go_into_an_open_campaign_assigned_by_its_rules_and_the_message_says_what_happened(
+    client, editor, reviewer, other_reviewer
+):
+    first, second, third = (make_article(title=f"Article {n}") for n in range(3))
+    campaign = opened([first], [reviewer, other_reviewer], per_article=2)
+    Campaign.objects.plan("Closed one", [first.pk], [reviewer], per_article=1, seed=1).open()
+    Campaign.objects.get(name="Closed one").close()
+    client.force_login(editor)
+    url = reverse("campaigns:add-from-table")
+    chosen = {"scope": "selected", "filter": "", "article": [first.pk, second.pk, third.pk]}
+    page = client.get(url, chosen)
+    assert page.status_code == 200 and page.context["articles"] == [first.pk, second.pk, third.pk]
+    # Only draft and open campaigns are offered.
+    assert [c.name for c in page.context["form"].fields["campaign"].queryset] == ["Audit"]
+    response = client.post(url, {**chosen, "campaign": campaign.pk}, follow=True)
+    assert response.redirect_chain[-1][0] == campaign.get_absolute_url()
+    message = str(list(response.context["messages"])[0])
+    assert message == ("Added 2 articles to “Audit”, assigned by the campaign's rules (4 new assignments); "
+                       "skipped 1 article already in it.")
+    assert set(campaign.articles.values_list("pk", flat=True)) == {first.pk, second.pk, third.pk}
+    assert Assignment.objects.filter(campaign=campaign).count() == 6
+
+
+def test_all_rows_matching_the_filters_go_into_a_draft_campaign(client, editor, reviewer):
+    kept = [make_article(language="tr") for _ in range(3)]
+    make_article(language="en")
+    draft = Campaign.objects.plan("Draft desk", [kept[0].pk], [reviewer], per_article=1, seed=1)
+    client.force_login(editor)
+    response = client.post(reverse("campaigns:add-from-table"),
+                           {"scope": "all", "filter": "language=tr", "campaign": draft.pk}, follow=True)
+    assert str(list(response.context["messages"])[0]) == (
+        "Added 2 articles to “Draft desk” (assigned when the campaign opens); skipped 1 article already in it.")
+    assert sorted(draft.articles.values_list("pk", flat=True)) == sorted(a.pk for a in kept)
+    assert not Assignment.objects.exists()
+
+
+def test_adding_nothing_a_bad_filter_or_a_closed_campaign_is_refused_in_words_and_adds_nothing(
+    client, editor, reviewer
+):
+    article = make_article()
+    campaign = Campaign.objects.plan("Shut", [article.pk], [reviewer], per_article=1, seed=1)
+    campaign.open()
+    campaign.close()
+    other = make_article()
+    client.force_login(editor)
+    url = reverse("campaigns:add-from-table")
+    nothing = client.get(url, {"scope": "selected", "filter": ""})
+    assert "No articles: select some rows" in nothing.content.decode()
+    bad = client.get(url, {"scope": "all", "filter": "sourced_fact_share_min=lots"})
+    assert "Fix the articles table&#x27;s filter first" in bad.content.decode()
+    closed = client.post(url, {"scope": "selected", "article": [other.pk], "campaign": campaign.pk})
+    assert closed.status_code == 400 and "campaign" in closed.context["form"].errors
+    assert list(campaign.articles.all()) == [article]
+    none_open = client.get(url, {"scope": "selected", "article": [other.pk]}).content.decode()
+    assert "There is no draft or open campaign to add them to." in none_open
