@@ -125,7 +125,7 @@ def add_from_table(request):
         "form": form, "articles": articles, "picked": form.picked,
         "scope": TableSelectionForm.SCOPES.get(form.cleaned_data.get("scope") if valid else None),
         "has_campaigns": form.fields["campaign"].queryset.exists(),
-    }, status=200 if valid or request.method == "GET" else 400)
+    }, status=400 if request.method == "POST" and form.errors else 200)
 
 
 @require_POST

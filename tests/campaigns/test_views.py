@@ -344,3 +344,17 @@ def test_adding_nothing_a_bad_filter_or_a_closed_campaign_is_refused_in_words_an
     assert list(campaign.articles.all()) == [article]
     none_open = client.get(url, {"scope": "selected", "article": [other.pk]}).content.decode()
     assert "There is no draft or open campaign to add them to." in none_open
+
+
+def test_rows_an_open_campaign_cannot_assign_are_refused_whole(client, editor, reviewer, other_reviewer):
+    from campaigns.models import Conflict
+
+    campaign = opened([make_article()], [reviewer, other_reviewer], per_article=2)
+    rival = make_article(outlet="Rival Outlet")
+    Conflict.objects.create(reviewer=reviewer, outlet=rival.outlet)
+    client.force_login(editor)
+    response = client.post(reverse("campaigns:add-from-table"),
+                           {"scope": "selected", "article": [rival.pk], "campaign": campaign.pk})
+    assert response.status_code == 400
+    assert "Nothing was added: " in response.content.decode()
+    assert not campaign.articles.filter(pk=rival.pk).exists()
