@@ -54,6 +54,9 @@ def address_hash(url):
 # before the old ones are deleted, with article, version (the ArticleVersion just kept), old_passages and
 # new_passages ([(id, start, end)] in reading order): what hangs on the old passages moves across here.
 article_revised = Signal()
+# Sent inside an import's transaction, once per file saved, with `articles`: the new Article rows (not new
+# versions: those send article_revised). Receivers that reach outside the database wait for the commit.
+articles_imported = Signal()
 
 
 class OutletManager(models.Manager):

@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "dossier",
     "annotations",
     "campaigns",
+    "webhooks",
 ]
 if env_flag("DOSSIER_PERF"):  # measuring tools: CI and benchmarks only
     INSTALLED_APPS.append("perf")

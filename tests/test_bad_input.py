@@ -910,6 +910,8 @@ def admin_prober(django_db_setup, django_db_blocker):
     from django.db import transaction
     from django.test import Client
 
+    from webhooks.models import Webhook
+
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()
@@ -925,6 +927,8 @@ def admin_prober(django_db_setup, django_db_blocker):
             AccessAttempt.objects.create(**common, get_data="", post_data="", failures_since_start=1)
             AccessLog.objects.create(**common)
             AccessFailureLog.objects.create(**common)
+            Webhook.objects.create(name="Probe hook", url="https://hooks.example/", events=["review.submitted"],
+                                   created_by=root)
             client = Client(raise_request_exception=False)
             client.force_login(root)
             yield client

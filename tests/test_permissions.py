@@ -25,6 +25,8 @@ from annotations.models import Annotation, Export, Flag, Review, Ruling
 
 from campaigns.models import Campaign, Conflict
 
+from webhooks.models import Webhook
+
 pytestmark = pytest.mark.django_db
 
 USERS = ("anonymous", "reviewer", "other_reviewer", "editor", "admin", "outsider")
@@ -413,7 +415,8 @@ ADMIN_SITE_VIEWS = {  # the AdminSite's own URL names
 }
 GENERATED_SUFFIXES = ("changelist", "add", "history", "delete", "change", "simple_history")  # by ModelAdmin
 # Hand-written admin views: each must appear in ADMIN_CASES with a decision.
-CUSTOM_ADMIN_VIEWS = {"dossier_article_import", "dossier_source_poll", "auth_user_password_change"}
+CUSTOM_ADMIN_VIEWS = {"dossier_article_import", "dossier_source_poll", "auth_user_password_change",
+                      "webhooks_webhook_test"}
 ONLY_SUPERUSERS_APPS = {"axes"}  # the Admin role has no permissions on login attempts
 
 
@@ -457,6 +460,8 @@ def admin_objects(world, admin):
     AccessLog.objects.create(**common)
     AccessFailureLog.objects.create(**common)
     Export.objects.create(username="ed", via="web", kind="table", format="csv", rows=1)
+    # Never reached: the matrix's requests are refused, or are GETs (the test button only sends on a POST).
+    Webhook.objects.create(name="Matrix hook", url="https://hooks.example/", events=["review.submitted"])
     objects = {}
     for prefix, model in registered_prefixes().items():
         objects[prefix] = model.objects.order_by("pk").first()
@@ -485,6 +490,9 @@ def admin_cases(objects):
         ("annotations_export_changelist", [], 200),  # the export log: read only
         ("annotations_export_add", [], 403),
         ("auth_user_password_change", [objects["auth_user"].pk], 200),
+        ("webhooks_webhook_changelist", [], 200),
+        ("webhooks_webhook_change", [objects["webhooks_webhook"].pk], 200),
+        ("webhooks_webhook_test", [objects["webhooks_webhook"].pk], 405),  # sends on a POST only
     ]
     for name in sorted(admin_url_names()):
         prefix = name.removesuffix("_simple_history").removesuffix("_history")

@@ -1,4 +1,4 @@
-"""A local HTTP server for tests of fetching: routes set per test, requests recorded."""
+"""A local HTTP server for tests of fetching and of webhooks: routes set per test, requests recorded."""
 import threading
 import time
 from dataclasses import dataclass, field
@@ -16,16 +16,32 @@ class Route:
     length: bool = True  # send Content-Length; without it the body ends when the connection closes
 
 
+@dataclass
+class Post:
+    path: str
+    headers: dict
+    body: bytes
+
+
 class WebServer:
-    """Serves `routes` ({path: Route}) on 127.0.0.1; `requests` lists (path, headers) as they came."""
+    """Serves `routes` ({path: Route}) on 127.0.0.1; `requests` lists GETs as (path, headers) as they came,
+    `posts` POSTs as Post (a webhook receiver's record)."""
 
     def __init__(self):
-        self.routes, self.requests = {}, []
+        self.routes, self.requests, self.posts = {}, [], []
         server = self
 
         class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                server.posts.append(Post(self.path, dict(self.headers), self.rfile.read(length)))
+                self.answer()
+
             def do_GET(self):
                 server.requests.append((self.path, dict(self.headers)))
+                self.answer()
+
+            def answer(self):
                 route = server.routes.get(self.path, server.routes.get(self.path.split("?", 1)[0]))
                 if route is None:
                     route = Route(b"<h1>Not found</h1>", status=404)

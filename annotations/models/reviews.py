@@ -2,6 +2,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -10,6 +11,10 @@ from dossier.models import Article, Passage
 from dossier.validators import web_url
 
 from .flags import Flag
+
+# Sent inside the transaction that submits a review, with `review`; receivers that reach outside the
+# database wait for the commit.
+review_submitted = Signal()
 
 
 class ReviewClosed(Exception):
@@ -92,6 +97,7 @@ class Review(models.Model):
             self.status = self.Status.SUBMITTED
             self.submitted_at = timezone.now()
             self.save(update_fields=["status", "submitted_at", "updated_at"])
+            review_submitted.send(sender=Review, review=self)
 
     def flagged_passages(self):
         return self.annotations.values("passage").distinct().count()

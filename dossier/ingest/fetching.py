@@ -5,7 +5,7 @@ DOSSIER_FETCH_ALLOW_LOOPBACK, for tests and closed networks), and the connection
 address that was checked, the name kept for the Host header, TLS SNI and the certificate check.
 Redirects are followed by hand (at most MAX_REDIRECTS), each hop checked the same way. The time
 and size limits hold while the body streams in. Every refusal is a Refused naming the address
-and one of the REASONS.
+and one of the REASONS. post() sends a body (webhooks) through the same checks, following no redirect.
 """
 import ipaddress
 import socket
@@ -29,6 +29,7 @@ _REDIRECTS = {301, 302, 303, 307, 308}
 # Pages and feeds: HTML, XHTML, and XML of any kind (RSS, Atom, sitemaps).
 _HTML_TYPES = {"text/html", "application/xhtml+xml"}
 _XML_TYPES = {"text/xml", "application/xml"}
+_ACCEPT_PAGES = "text/html, application/xhtml+xml, application/xml;q=0.9, */*;q=0.1"
 
 # The one list of refusal reasons: tests, reports and the README name these.
 REASONS = {
@@ -42,6 +43,7 @@ REASONS = {
     "redirect_loop": "redirect loop",
     "too_many_redirects": "too many redirects",
     "http_error": "HTTP error",
+    "redirected": "redirects are not followed",
 }
 
 
@@ -175,21 +177,39 @@ class Fetcher:
             seen.add(current)
         raise Refused(url, "too_many_redirects", f"more than {MAX_REDIRECTS}")
 
-    def _open(self, url, deadline, etag, last_modified):
+    def post(self, url, content, headers):
+        """POST the body once to the checked address; any status and content type comes back, but a redirect
+        is Refused ("redirected"), as are the refusals fetch() makes.
+        """
+        began = time.monotonic()
+        try:
+            deadline = time.monotonic() + self.timeout
+            response = self._open(url, deadline, method="POST", headers=headers, content=content)
+            if response.status_code in _REDIRECTS:
+                response.close()
+                location = response.headers.get("location", "")
+                raise Refused(url, "redirected", f"{response.status_code}{f' to {location}' if location else ''}")
+            return self._read(url, url, response, deadline, types=None, errors=False)
+        finally:
+            self.waited += time.monotonic() - began
+
+    def _open(self, url, deadline, etag="", last_modified="", method="GET", headers=None, content=None):
         """Send one request to the checked address of url's host; the response streams."""
         scheme, host, port = check_address(url)
         ip = resolve(url, host, port)
         self._wait_turn(host)
         request_url = httpx.URL(url).copy_with(host=str(ip))
         default_port = port == (443 if scheme == "https" else 80)
-        headers = {"Host": host if default_port else f"{_bracketed(host)}:{port}",
-                   "Accept": "text/html, application/xhtml+xml, application/xml;q=0.9, */*;q=0.1"}
+        if method == "GET":
+            headers = {"Accept": _ACCEPT_PAGES, **(headers or {})}
+        # The name the address was checked for, whatever the caller's headers say.
+        headers = {**(headers or {}), "Host": host if default_port else f"{_bracketed(host)}:{port}"}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         request = self.client.build_request(
-            "GET", request_url, headers=headers, timeout=self._left(url, deadline),
+            method, request_url, headers=headers, content=content, timeout=self._left(url, deadline),
             # TLS speaks to, and checks the certificate of, the name, not the address.
             extensions={"sni_hostname": host} if scheme == "https" else {},
         )
@@ -200,15 +220,17 @@ class Fetcher:
         except httpx.HTTPError as error:
             raise Refused(url, "unreachable", str(error) or type(error).__name__) from None
 
-    def _read(self, url, final, response, deadline):
-        """The body, refused on an error status, a wrong type, or past the size or time limit."""
+    def _read(self, url, final, response, deadline, types=_HTML_TYPES | _XML_TYPES, errors=True):
+        """The body, refused past the size or time limit, on an error status (unless errors=False), or on a
+        type not in `types` (any type for None; `types` takes any +xml type too).
+        """
         try:
             if response.status_code == 304:
                 return self._fetched(final, response, b"")
-            if response.status_code >= 400 or response.status_code < 200:
+            if errors and (response.status_code >= 400 or response.status_code < 200):
                 raise Refused(url, "http_error", f"{response.status_code} {response.reason_phrase}".strip())
             media_type = response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-            if media_type not in _HTML_TYPES | _XML_TYPES and not media_type.endswith("+xml"):
+            if types is not None and media_type not in types and not media_type.endswith("+xml"):
                 raise Refused(url, "not_html", f"the content type is {media_type or 'not stated'}")
             declared = response.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > self.max_bytes:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from ..bulk import BATCH, batches, insert_rows
-from ..models import Archive, Article, ArticleVersion, Author, Outlet, Passage, article_revised
+from ..models import Archive, Article, ArticleVersion, Author, Outlet, Passage, article_revised, articles_imported
 from .drafts import BadInput
 from .languages import detect_language
 from .names import name_key
@@ -146,6 +146,8 @@ def _save(drafts, source_name, user):
         ((article.pk, authors[name].pk) for article, draft, _ in fresh for name in dict.fromkeys(draft.authors)),
     )
     _archive((article, draft) for article, draft, _ in fresh)
+    if fresh:
+        articles_imported.send(sender=Article, articles=[article for article, _, _ in fresh])
     imported = [article.title for article, _, _ in fresh]
     for article, draft, segments in revisions:
         revise(article, draft, segments, outlets, authors, user, now, source_name)

@@ -220,3 +220,57 @@ def test_a_paced_fetcher_waits_between_two_requests_to_one_host(web, monkeypatch
         fetcher.fetch(web.url("/a"))
 
     assert len(pauses) == 1 and 0 < pauses[0] <= 1.0
+
+
+# --- post(): webhooks go out through the same checks --------------------------------------------
+
+def post(url, content=b'{"a":1}', headers=None):
+    with Fetcher() as fetcher:
+        return fetcher.post(url, content, headers or {"Content-Type": "application/json"})
+
+
+def test_post_sends_the_body_and_headers_and_returns_any_status_and_type(web):
+    web.routes["/hook"] = Route(b"nope", status=503, content_type="text/plain")
+
+    answer = post(web.url("/hook"), b'{"x":"\xc3\xa9"}', {"Content-Type": "application/json", "X-Test": "1"})
+
+    assert (answer.status, answer.content, answer.content_type) == (503, b"nope", "text/plain")
+    (sent,) = web.posts
+    assert sent.path == "/hook" and sent.body == b'{"x":"\xc3\xa9"}'
+    assert sent.headers["X-Test"] == "1" and sent.headers["Content-Type"] == "application/json"
+    assert sent.headers["Host"] == f"127.0.0.1:{web.port}"
+    assert "text/html" not in sent.headers.get("Accept", "")  # a page's Accept is for fetch()
+
+
+def test_post_follows_no_redirect_and_says_where_it_pointed(web):
+    web.routes["/moved"] = Route(status=307, headers={"Location": "/elsewhere"})
+
+    with pytest.raises(Refused) as caught:
+        post(web.url("/moved"))
+
+    assert caught.value.reason == "redirected"
+    assert caught.value.why == "redirects are not followed (307 to /elsewhere)"
+    assert [sent.path for sent in web.posts] == ["/moved"] and web.requests == []
+
+
+@pytest.mark.parametrize(("url", "why"), [
+    ("http://127.0.0.1:9/hook", "loopback"),
+    ("http://10.0.0.1/hook", "private"),
+    ("http://169.254.169.254/latest/meta-data/", "link-local"),
+])
+def test_post_refuses_non_public_addresses_before_connecting(url, why, monkeypatch):
+    monkeypatch.setattr(fetching.httpx.Client, "send", lambda *args, **kwargs: pytest.fail("connected"))
+    with pytest.raises(Refused) as caught:
+        post(url)
+    assert caught.value.reason == "refused_address" and why in caught.value.why
+
+
+def test_post_keeps_the_size_and_time_limits_on_the_answer(web, settings):
+    web.routes["/big"] = Route(b"x" * 2000, content_type="text/plain")
+    web.routes["/slow"] = Route(b"ok", delay=1.0)
+    with Fetcher(max_bytes=1000, timeout=0.3) as fetcher:
+        with pytest.raises(Refused) as big:
+            fetcher.post(web.url("/big"), b"{}", {})
+        with pytest.raises(Refused) as slow:
+            fetcher.post(web.url("/slow"), b"{}", {})
+    assert (big.value.reason, slow.value.reason) == ("too_large", "too_slow")
