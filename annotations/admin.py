@@ -5,7 +5,7 @@ from django.http import Http404
 from dossier.admin import AuditedAdmin, BoundedAdmin, ReadOnly
 
 from .access import can_see_every_review
-from .models import Annotation, CodebookVersion, Export, Flag, Review
+from .models import Annotation, CodebookVersion, Export, Flag, Review, Ruling
 
 
 @admin.register(Flag)
@@ -24,6 +24,15 @@ class CodebookVersionAdmin(ReadOnly, AuditedAdmin):
     list_select_related = ["created_by"]
     readonly_fields = ["number", "created_at", "created_by", "reason", "rescored_articles", "flags"]
     fields = readonly_fields
+
+
+@admin.register(Ruling)
+class RulingAdmin(ReadOnly, AuditedAdmin):
+    """Editors' rulings, read only with their history: they are made on the adjudication pages."""
+
+    list_display = ["passage", "category", "editor", "ruled_at"]
+    list_select_related = ["editor"]
+    fields = readonly_fields = ["passage", "category", "rationale", "editor", "ruled_at"]
 
 
 class AnnotationInline(ReadOnly, admin.TabularInline):

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class AnnotationsConfig(AppConfig):
@@ -7,3 +8,8 @@ class AnnotationsConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401  (connects the summary receivers)
+        from .upgrades import rescore_behind
+
+        # Summaries an older scoring method stored are rescored with today's code once migrate is done
+        # (annotations/upgrades.py): never by a migration mid-chain.
+        post_migrate.connect(rescore_behind, sender=self, dispatch_uid="annotations.rescore_behind")

@@ -79,6 +79,8 @@ CREDIBILITY = (
     Column("word_count", "Words", "word_count", order_by=("word_count", "id"), css="number"),
     Column("reviewers", "Reviewers", "reviewers", order_by=("reviewers", "id"), css="number"),
     _score("sourced_fact_share", "Sourced-fact share"),
+    # The reviewers' consensus above, the same headline after editors' rulings on disputed passages here.
+    _score("ruled_sourced_fact_share", "Sourced-fact share after rulings"),
     _score("unsourced_share", "Unsourced"),
     _score("opinion_share", "Opinion"),
     _score("fact_coverage", "Fact coverage"),

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ObjectDoesNotExist
 
 from . import scoring
-from .models import Annotation, Review
+from .models import Annotation, Review, Ruling
 from .summaries import flags_by_review
 
 
@@ -26,6 +26,8 @@ class ArticleReport:
     score: scoring.Score  # without intervals: those are the stored summary's, computed at its refresh
     summary: object  # the article's stored ArticleSummary, or None while nobody has started a review
     flag_counts: list  # (flag, annotations in submitted reviews), most used first
+    rulings: list = None  # editors' rulings on the article's passages (Ruling, editor joined), in reading order
+    ruled: scoring.Score = None  # the figures after rulings (with intervals); the score itself when none apply
 
     @property
     def passages(self):
@@ -49,6 +51,19 @@ class ArticleReport:
         """Passages a minority of the reviewers called unsourced, in reading order: for adjudication."""
         minority = set(self.score.minority_unsourced)
         return [passage for passage in self.passages if passage.pk in minority]
+
+    @property
+    def has_rulings(self):
+        return bool(self.rulings)
+
+    @property
+    def ruled_shares(self):
+        return self.ruled.shares
+
+    @property
+    def ruled_share_interval(self):
+        """After rulings the headline's interval is computed at read time; without rulings it is the stored one."""
+        return self.ruled.intervals.sourced_fact_share if self.ruled.intervals else self.share_interval
 
     @property
     def method_version(self):
@@ -84,8 +99,8 @@ class ArticleReport:
 
 
 def article_report(article):
-    """Score the article from its submitted reviews and lay the result out by passage: three queries, and
-    one for the stored summary unless the article was read with select_related("summary").
+    """Score the article from its submitted reviews and lay the result out by passage: four queries (the
+    fourth its rulings), and one for the stored summary unless the article was read with select_related("summary").
     """
     paragraphs = article.paragraphs()
     reviews = sorted(
@@ -106,6 +121,17 @@ def article_report(article):
         {review.pk: {} for review in submitted}
         | flags_by_review((a.review_id, a.passage_id, a.flag.category) for a in annotations),
     )
+    rulings = list(Ruling.objects.filter(passage__article=article).select_related("editor")
+                   .only("passage_id", "category", "rationale", "ruled_at", "editor__username")
+                   .order_by("passage__paragraph", "passage__sentence"))
+    ruled = score
+    if any(score.consensus.get(ruling.passage_id) == scoring.DISPUTED for ruling in rulings):
+        ruled = scoring.score(
+            [(passage.pk, passage.end - passage.start) for passage in passages],
+            {review.pk: {} for review in submitted}
+            | flags_by_review((a.review_id, a.passage_id, a.flag.category) for a in annotations),
+            seed=article.pk, rulings={ruling.passage_id: ruling.category for ruling in rulings},
+        )
     reviewers = {review.pk: review.reviewer for review in reviews}
     flags = defaultdict(lambda: defaultdict(list))  # passage -> review -> flags
     for annotation in annotations:
@@ -113,6 +139,7 @@ def article_report(article):
         flags[annotation.passage_id][annotation.review_id].append(annotation)
     for passage in passages:
         passage.category = score.consensus[passage.pk]
+        passage.ruled_category = ruled.consensus[passage.pk]
         # Reviewers chose different categories (whether or not a majority still gave a consensus).
         passage.disagreement = passage.pk in score.disagreements
         passage.flags = [annotation for review in submitted for annotation in flags[passage.pk][review.pk]]
@@ -134,4 +161,6 @@ def article_report(article):
         score=score,
         summary=summary,
         flag_counts=sorted(counts.items(), key=lambda item: (-item[1], item[0].order, item[0].name)),
+        rulings=rulings,
+        ruled=ruled,
     )

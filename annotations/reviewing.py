@@ -6,6 +6,7 @@ holds for the pages and for scripts alike.
 from .access import ONLY_REVIEWERS, can_annotate
 from .forms import AnnotationForm
 from .models import Review, ReviewClosed
+from .signals import first_answer, review_refusal
 from .workspace import attach_marks, mark_data
 
 
@@ -18,9 +19,12 @@ class Refused(Exception):
 
 
 def check_may_annotate(user, article):
-    """Refused(403) unless the user may flag this article's passages: the one check both callers make."""
+    """Refused(403) unless the user may flag this article's passages: the one check both callers make.
+    Apps above annotations add their rules through review_refusal (campaigns: assigned work only)."""
     if not can_annotate(user):
         raise Refused(ONLY_REVIEWERS, 403)
+    if refusal := first_answer(review_refusal, article=article, reviewer=user):
+        raise Refused(refusal, 403)
 
 
 def set_flag(article, user, data):

@@ -3,18 +3,41 @@ in the same transaction.
 """
 from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save, pre_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from simple_history.models import HistoricalRecords
 
 from dossier.models import Article, Passage, article_revised
 
 from . import revisions, summaries
-from .models import Annotation, CodebookVersion, Flag, Review
+from .models import Annotation, CodebookVersion, Flag, Review, Ruling
+
+# Extension points for the apps built on annotations (campaigns), which annotations never imports.
+# Each receiver answers for itself; the pages take the first answer that is not None.
+queue_sections = Signal()  # reviewer=: context for the top of the reviewer's queue (their assignments)
+next_assignment = Signal()  # reviewer=: the id of the article the reviewer should open next, or None
+review_refusal = Signal()  # article=, reviewer=: why this reviewer may not review the article, or None
+table_selection = Signal()  # user=: {"url", "label"} of a page that takes rows picked in the articles table, or None
+
+
+def first_answer(signal, **kwargs):
+    """The first receiver's answer that is not None, else None."""
+    return next((answer for _, answer in signal.send(sender=None, **kwargs) if answer is not None), None)
 
 
 def _deleting(origin, model):
     """Whether a delete() began on this model (an instance or a queryset of it)."""
     return isinstance(origin, model) or (isinstance(origin, QuerySet) and origin.model is model)
+
+
+@receiver(post_save, sender=Ruling)
+@receiver(post_delete, sender=Ruling)
+def ruling_changed(sender, instance, raw=False, origin=None, **kwargs):
+    # The figures after rulings are stored with the summary: the articles table and its exports show them.
+    if raw or _deleting(origin, Article) or _deleting(origin, Passage):
+        return  # a load brings its summaries; a deleted article or passage refreshes its own
+    article_id = Passage.objects.filter(pk=instance.passage_id).values_list("article_id", flat=True).first()
+    if article_id is not None:
+        summaries.refresh([article_id])
 
 
 @receiver(post_save, sender=Review)

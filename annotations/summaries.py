@@ -8,7 +8,7 @@ from dossier.bulk import batches
 from dossier.models import Article, Passage
 
 from . import scoring
-from .models import Annotation, ArticleSummary, CodebookVersion, Flag, Review
+from .models import Annotation, ArticleSummary, CodebookVersion, Flag, Review, Ruling
 
 _UPDATE_FIELDS = ArticleSummary.SCORE_FIELDS
 
@@ -48,15 +48,36 @@ def fresh_summaries(article_ids, codebook_version=None):
         Annotation.objects.submitted().filter(review__article_id__in=article_ids)
         .values_list("review_id", "passage_id", "flag__category")
     )
-    summaries = {}
+    summaries, scores = {}, {}
     for article_id in article_ids:
         if article_id not in submitted and article_id not in in_progress:
             summaries[article_id] = None
             continue
         reviews = {review_id: flags.get(review_id, {}) for review_id in submitted[article_id]}
-        score = scoring.score(passages[article_id], reviews, seed=article_id)
-        summaries[article_id] = ArticleSummary.of(article_id, score, in_progress[article_id], codebook_version)
+        scores[article_id] = reviews, scoring.score(passages[article_id], reviews, seed=article_id)
+    ruled = _after_rulings(passages, scores)
+    for article_id, (_, score) in scores.items():
+        summaries[article_id] = ArticleSummary.of(article_id, score, in_progress[article_id], codebook_version,
+                                                  ruled.get(article_id))
     return summaries
+
+
+def _after_rulings(passages, scores):
+    """{article id: its Score after rulings} where a ruling applies to a disputed passage; one query, and
+    only when some passage is disputed."""
+    disputed = [passage for _, score in scores.values() for passage, category in score.consensus.items()
+                if category == scoring.DISPUTED]
+    if not disputed:
+        return {}
+    rulings = defaultdict(dict)
+    for article_id, passage_id, category in Ruling.objects.filter(passage_id__in=disputed).values_list(
+        "passage__article_id", "passage_id", "category"
+    ):
+        rulings[article_id][passage_id] = category
+    return {
+        article_id: scoring.score(passages[article_id], scores[article_id][0], rulings=ruled)
+        for article_id, ruled in rulings.items()
+    }
 
 
 def lock(article_ids):

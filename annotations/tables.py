@@ -72,6 +72,10 @@ class ListedColumn(tables.Column):
         return queryset.by_score(self.column.path, is_descending), True
 
 
+SELECT = "select"  # the articles page's checkbox column, shown when another app takes picked rows
+SELECTION_FORM = "article-selection"  # the id of the page's form the checkboxes belong to
+
+
 class _ArticlesPage(BoundedTable):
     paginator_class = BoundedPaginator
     label = "Articles"
@@ -84,14 +88,23 @@ class _ArticlesPage(BoundedTable):
         """
         before, after = columns.summary_path_around_id()
         shown = [column for column in columns.CREDIBILITY if column.on_page and column.name not in (self.exclude or ())]
-        template = "<tr>" + "".join(map(_cell_template, shown)) + "</tr>"
+        selectable = self.columns[SELECT].visible
+        template = "<tr>" + (_SELECT_CELL if selectable else "") + "".join(map(_cell_template, shown)) + "</tr>"
         for row in self.paginated_rows:
             article, values = row.record, []
+            if selectable:
+                values += [article.pk, article.title]
             for column in shown:
                 if column.links_to_summary:
                     values += [before, article.pk, after]
                 values.append(column.cell(article))
             yield format_html(template, *values)
+
+
+_SELECT_CELL = (
+    f'<td class="select"><input type="checkbox" name="article" value="{{}}" form="{SELECTION_FORM}" '
+    'aria-label="Select {}"></td>'
+)
 
 
 def _cell_template(column):
@@ -105,7 +118,7 @@ def _cell_template(column):
 
 
 class _CredibilityMeta:
-    sequence = [column.name for column in columns.CREDIBILITY]
+    sequence = [SELECT, *(column.name for column in columns.CREDIBILITY)]
     empty_text = "No articles match. Clear the filters, or import articles from the admin."
     attrs = {"class": "table"}
     template_name = "annotations/_credibility_table.html"  # its rows come from rows_html()
@@ -117,6 +130,8 @@ CredibilityTable = type("CredibilityTable", (_ArticlesPage,), {
     "__doc__": "The articles with their stored scores; its columns are columns.CREDIBILITY's.",
     "__module__": __name__,
     "Meta": _CredibilityMeta,
+    SELECT: tables.Column(verbose_name="Select", orderable=False, empty_values=(), visible=False,
+                          attrs={"th": {"class": "select"}}),
     **{column.name: ListedColumn(column) for column in columns.CREDIBILITY},
 })
 

@@ -60,8 +60,10 @@ class OutletAdmin(AuditedAdmin):
 
 @admin.register(Author)
 class AuthorAdmin(AuditedAdmin):
-    list_display = ["name", "affiliation"]
+    list_display = ["name", "affiliation", "user"]
     search_fields = ["name", "affiliation", "bio"]
+    autocomplete_fields = ["user"]
+    filter_horizontal = ["not_users"]
 
 
 @admin.register(Article)

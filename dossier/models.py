@@ -102,6 +102,15 @@ class Author(models.Model):
     name = models.CharField(max_length=200, db_index=True, help_text="Full name as bylined.")
     affiliation = models.CharField(max_length=200, blank=True, help_text="Employer or institution, if stated.")
     bio = models.TextField(blank=True, help_text="Biography, e.g. from an 'About the Author' box.")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="authorships",
+        help_text="This author's own account, if they review here: campaigns never assign them their articles.",
+    )
+    not_users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+",
+        help_text="Accounts whose full name equals this byline but who are not this author: campaigns may "
+        "assign them this author's articles.",
+    )
 
     history = HistoricalRecords()
 

@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "ninja",  # its static files: Swagger UI for /api/docs, served locally
     "dossier",
     "annotations",
+    "campaigns",
     "webhooks",
     "api",
 ]
@@ -293,6 +294,16 @@ DOSSIER_API_RATE_WINDOW = int(os.environ.get("DOSSIER_API_RATE_WINDOW", 60))
 
 # django-tables2's bootstrap5 markup in a box that scrolls sideways, sort state in words (templates/_table.html).
 DJANGO_TABLES2_TEMPLATE = "_table.html"
+
+# The reviewers' daily digests (manage.py send_digests): printed on the console unless a deployment
+# names a real backend (e.g. django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST and friends).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "dossier@localhost")
 
 # Everything at WARNING and above goes to stderr (gunicorn's, so the journal): explicitly so for a
 # request's 500s (django.request, at ERROR) and refused requests (django.security: a wrong Host, a

@@ -28,6 +28,7 @@ urlpatterns = [
     path("api/tokens/", include("api.token_urls")),
     path("api/", include("api.urls")),
     path("", include("annotations.urls")),
+    path("campaigns/", include("campaigns.urls")),
 ]
 
 # Every 500 is logged, even one from another error page (dossier.views.server_error).

@@ -44,6 +44,8 @@ from dossier.tables import BoundedPaginator
 from annotations import summaries
 from annotations.models import Annotation, ArticleSummary, Export, Flag, Review
 
+from campaigns.models import Campaign
+
 from api import pagination
 from api.models import Token
 
@@ -54,6 +56,8 @@ WIRE, WRITER = "Benchmark Wire", "Benchmark Writer"  # the JSONL records' outlet
 PER_PAGE = 50
 IMPORT_ARTICLES = 1000
 JSONL_RECORDS = 20000
+CAMPAIGN_ARTICLES = 10_000
+CAMPAIGN_REVIEWER = "benchmark-campaign-reviewer"
 WEB_PAGES = 1000  # saved-page HTML (~800 words) served from a local server
 REANCHOR_REVIEWS = 4
 REANCHOR_ADDRESS = "https://benchmark.invalid/reanchor/"
@@ -112,7 +116,7 @@ class Benchmark:
         self.results = []
 
     # What run() measures, in order; `only` picks some of them.
-    PARTS = ("pages", "toggles", "api", "refreshes", "export", "imports", "web_imports", "reanchoring")
+    PARTS = ("pages", "toggles", "api", "refreshes", "export", "imports", "web_imports", "reanchoring", "campaigns")
 
     def run(self, only=None):
         imported = _not_generated()
@@ -257,6 +261,24 @@ class Benchmark:
         self._record(Result(f"Summary refresh ({passages:.0f} passages, {reviewers:.1f} submitted reviews on average; "
                             "bootstrap included)", "summaries.refresh", samples, count, Bar(None, 20),
                             detail=f"CPU time p50 {cpu_ms.p50:.1f} ms, p95 {cpu_ms.p95:.1f} ms"))
+
+    def campaigns(self):
+        """Opening a campaign of up to CAMPAIGN_ARTICLES articles x 3 reviewers (a pool of 6): the assignment
+        alone, each run planned afresh and rolled back, so nothing stays.
+        """
+        ids = list(Article.objects.order_by("pk").values_list("pk", flat=True)[:CAMPAIGN_ARTICLES])
+        pool = [self._user(f"{CAMPAIGN_REVIEWER}-{n}", Role.REVIEWER) for n in range(6)]
+        samples, assigned = [], 0
+        for run in range(self.runs):
+            with transaction.atomic():
+                campaign = Campaign.objects.plan(f"benchmark campaign {run}", ids, pool, per_article=3, seed=run)
+                began = time.perf_counter()
+                campaign.open()
+                samples.append(time.perf_counter() - began)
+                assigned = campaign.assignments.count()
+                transaction.set_rollback(True)
+        self._record(Result(f"Opening a campaign: {len(ids)} articles x 3 reviewers from a pool of 6",
+                            "Campaign.open()", samples, None, Bar(None, 5000), f"{assigned} assignments"))
 
     def _timed(self, send, request):
         """Seconds each of the requests took: send(*request(i)), the request built before the clock starts."""
@@ -428,12 +450,16 @@ class Benchmark:
         for client in (self.editor, self.reviewer_client):
             client.logout()
 
-    def _client(self, username, role):
+    def _user(self, username, role):
         user, _ = get_user_model().objects.get_or_create(username=username)
         if user.has_usable_password():
             user.set_unusable_password()
             user.save(update_fields=["password"])
         user.groups.add(Group.objects.get(name=role))
+        return user
+
+    def _client(self, username, role):
+        user = self._user(username, role)
         client = Client(HTTP_HOST="localhost")
         client.force_login(user)
         return client

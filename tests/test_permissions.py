@@ -19,9 +19,11 @@ from django.test import Client
 from django.urls import NoReverseMatch, URLResolver, get_resolver, include, path, reverse
 from factories import make_article, make_review
 
-from dossier.models import Archive, ArticleVersion, Job, JobFile, Source
+from dossier.models import Archive, ArticleVersion, Job, JobFile, Outlet, Source
 
-from annotations.models import Annotation, Export, Flag, Review
+from annotations.models import Annotation, Export, Flag, Review, Ruling
+
+from campaigns.models import Campaign, Conflict
 
 from webhooks.models import Webhook
 
@@ -126,6 +128,8 @@ class Entry:
 
 
 ARTICLE = lambda world: {"pk": world.article.pk}  # noqa: E731
+CAMPAIGN = lambda world: {"pk": world.campaign.pk}  # noqa: E731
+TO_CAMPAIGN = Redirect("campaigns:detail", args=lambda world: [world.campaign.pk])
 
 MATRIX = {
     # django.contrib.auth.urls' login and password change; the login page is open to everyone.
@@ -228,6 +232,27 @@ MATRIX = {
     # api: a user's own token page (an empty form shows its errors); revoking another's token, or none, is a 404.
     "tokens:list": Entry(GET=alike(200), POST=alike(200)),
     "tokens:revoke": Entry(GET=alike(405), POST=alike(404), kwargs=lambda world: {"pk": 999_999}),
+    # campaigns: editors and admins plan and run them (reviewers meet them in their queue)
+    "campaigns:list": Entry(GET=scores_only(), POST=alike(405)),
+    "campaigns:create": Entry(GET=scores_only(), POST=scores_only()),  # empty form: errors shown
+    # Rows from the articles table: no rows picked is said in words (a 400 for the empty POST).
+    "campaigns:add-from-table": Entry(GET=scores_only(), POST=scores_only(400)),
+    "campaigns:detail": Entry(GET=scores_only(), POST=alike(405), kwargs=CAMPAIGN),
+    # Already open: nothing changes, and the editor is sent back to the campaign page.
+    "campaigns:open": Entry(GET=alike(405), POST=scores_only(TO_CAMPAIGN), kwargs=CAMPAIGN),
+    "campaigns:close": Entry(GET=alike(405), POST=scores_only(TO_CAMPAIGN), kwargs=CAMPAIGN),
+    # Empty bodies: a message says what is missing.
+    "campaigns:add-articles": Entry(GET=alike(405), POST=scores_only(TO_CAMPAIGN), kwargs=CAMPAIGN),
+    "campaigns:add-reviewers": Entry(GET=alike(405), POST=scores_only(TO_CAMPAIGN), kwargs=CAMPAIGN),
+    "campaigns:remove-reviewer": Entry(
+        GET=alike(405), POST=scores_only(TO_CAMPAIGN),
+        kwargs=lambda world: {"pk": world.campaign.pk, "reviewer_pk": world.users["reviewer"].pk},
+    ),
+    "campaigns:adjudication": Entry(GET=scores_only(), POST=alike(405), kwargs=CAMPAIGN),
+    "campaigns:adjudicate": Entry(  # the first passage is disputed (sourced vs unsourced); an empty ruling: errors
+        GET=scores_only(), POST=scores_only(),
+        kwargs=lambda world: {"pk": world.campaign.pk, "passage_pk": world.passage.pk},
+    ),
 }
 
 
@@ -257,9 +282,15 @@ def world(reviewer, other_reviewer, editor, admin, outsider):
                                      content_type="text/html", fetched_at=article.imported_at, size=4,
                                      data=Archive.compress(b"<p>"))
     Source.objects.create(kind=Source.Kind.FEED, url="https://news.example/feed", outlet=article.outlet)
+    # An open campaign over it (both reviewers assigned), a ruling on its disputed first passage, a conflict.
+    campaign = Campaign.objects.plan("Matrix campaign", [article.pk], [reviewer, other_reviewer], seed=1)
+    campaign.open()
+    Ruling.objects.rule(passages[0], "sourced", "On record.", editor)
+    Conflict.objects.create(reviewer=reviewer, outlet=Outlet.objects.create(name="Rival Outlet"))
     export_job = Job.objects.create(kind=Job.Kind.EXPORT, status=Job.Status.DONE, created_by=editor)
     JobFile.objects.create(job=export_job, name="dossier-articles.csv", data=b"ID\n")
     return SimpleNamespace(
+        campaign=campaign,
         export_job=export_job,
         archive=archive, job=Job.objects.create(kind=Job.Kind.IMPORT, created_by=admin),
         article=article, outlet=article.outlet, author=article.authors.get(), passage=passages[0], flag=flag,

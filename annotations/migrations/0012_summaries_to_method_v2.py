@@ -1,14 +1,16 @@
-"""Every stored summary to method version 2, on codebook version 1 (the flag set as it stands); admins
-and editors may view the codebook's versions in the admin (the versions are read only for everyone).
+"""Codebook version 1 (the flag set as it stands); admins and editors may view the codebook's versions in
+the admin (the versions are read only for everyone).
 
-The recomputation runs today's summaries.refresh() on purpose: the summaries must come out exactly
-as `recompute_summaries --check` computes them. Going back leaves the numbers alone; the old code's
-`recompute_summaries` rebuilds them by its own rules.
+The stored summaries are NOT rescored here: they keep method_version 1 (0011's default for them), and
+annotations/upgrades.py's post_migrate receiver rescores every summary behind the current method version
+with today's code once the database holds every migration, so that they come out exactly as
+`recompute_summaries --check` computes them. (A migration that ran today's scoring code would read
+today's tables mid-chain, before later migrations add what that code reads.) Going back leaves the
+numbers alone; the old code's `recompute_summaries` rebuilds them by its own rules.
 """
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-BATCH = 500
 VIEWERS = ("Admin", "Editor")
 
 
@@ -37,7 +39,6 @@ def revoke(apps, schema_editor):
 def forward(apps, schema_editor):
     Flag = apps.get_model("annotations", "Flag")
     CodebookVersion = apps.get_model("annotations", "CodebookVersion")
-    ArticleSummary = apps.get_model("annotations", "ArticleSummary")
     if not CodebookVersion.objects.exists():
         CodebookVersion.objects.create(
             number=1,
@@ -49,16 +50,10 @@ def forward(apps, schema_editor):
             ],
             reason="The flag set when scoring method version 2 began",
         )
-    from annotations import summaries
-
-    ids = list(ArticleSummary.objects.order_by("pk").values_list("pk", flat=True))
-    for start in range(0, len(ids), BATCH):
-        summaries.refresh(ids[start : start + BATCH])
 
 
 class Migration(migrations.Migration):
-    # Today's code reads today's tables: every migration that changes a model the refresh reads must run
-    # first (the web articles' fields on Article, so far).
+    # 0005_web_articles stays a dependency so that an existing migration graph keeps its order.
     dependencies = [("annotations", "0011_method_v2_codebook"), ("dossier", "0005_web_articles")]
 
     operations = [migrations.RunPython(forward, migrations.RunPython.noop), migrations.RunPython(grant, revoke)]

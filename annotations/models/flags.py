@@ -114,6 +114,10 @@ class CodebookVersion(models.Model):
     def natural_key(self):
         return (self.number,)
 
+    def categories(self):
+        """{flag id: category} as this version had them: what a campaign pinned to it scores with."""
+        return {entry["id"]: entry["category"] for entry in self.flags}
+
     @staticmethod
     def snapshot():
         """The flag set as a version stores it: one query."""

@@ -12,7 +12,9 @@ from .reviews import Review
 # The stored scores the articles table sorts by, each walking its own (score, article) index.
 SORTED_SCORES = (
     "sourced_fact_share", "unsourced_share", "opinion_share", "agreement", "fact_coverage", "alpha_reliable",
+    "ruled_sourced_fact_share",
 )
+INDEX_NAMES = {"ruled_sourced_fact_share": "summary_ruled_share_idx"}  # index names have 30 characters at most
 
 
 class ArticleSummaryQuerySet(models.QuerySet):
@@ -47,6 +49,10 @@ class ArticleSummary(models.Model):
         default=0, help_text="All the characters while no review is submitted, else none."
     )
     sourced_fact_share = models.FloatField(null=True, help_text="Sourced / (sourced + unsourced); empty when neither.")
+    ruled_sourced_fact_share = models.FloatField(
+        null=True, help_text="The headline after editors' rulings on disputed passages (the headline itself "
+        "when no ruling applies)."
+    )
     sourced_fact_share_ci_low = models.FloatField(null=True, help_text="The headline's 95% interval, low end.")
     sourced_fact_share_ci_high = models.FloatField(null=True, help_text="The headline's 95% interval, high end.")
     sourced_fact_share_low = models.FloatField(
@@ -94,7 +100,8 @@ class ArticleSummary(models.Model):
     # Compared field by field by `recompute_summaries --check`.
     SCORE_FIELDS = [
         "method_version", "codebook_version", "sourced_chars", "unsourced_chars", "opinion_chars", "neutral_chars",
-        "disputed_chars", "not_reviewed_chars", "sourced_fact_share", "sourced_fact_share_ci_low",
+        "disputed_chars", "not_reviewed_chars", "sourced_fact_share", "ruled_sourced_fact_share",
+        "sourced_fact_share_ci_low",
         "sourced_fact_share_ci_high", "sourced_fact_share_low", "sourced_fact_share_high", "fact_coverage",
         "unsourced_share", "opinion_share", "agreement", "agreement_ci_low", "agreement_ci_high", "alpha_reliable",
         "alpha_fact", "alpha_fact_ci_low", "alpha_fact_ci_high", "alpha_sourcing", "alpha_sourcing_ci_low",
@@ -107,7 +114,7 @@ class ArticleSummary(models.Model):
         # The articles table sorted by a score reads its rows in this order and stops after one page
         # (both directions; SQLite walks NULLs last for ascending too), whatever the corpus size.
         indexes = [
-            models.Index(fields=[score, "article"], name=f"summary_{score}_idx")
+            models.Index(fields=[score, "article"], name=INDEX_NAMES.get(score, f"summary_{score}_idx"))
             for score in SORTED_SCORES
         ]
 
@@ -115,8 +122,9 @@ class ArticleSummary(models.Model):
         return f"Summary of article {self.article_id}"
 
     @classmethod
-    def of(cls, article_id, score, reviews_in_progress, codebook_version):
-        """The summary an article's Score (computed with its bootstrap intervals) gives, unsaved."""
+    def of(cls, article_id, score, reviews_in_progress, codebook_version, ruled=None):
+        """The summary an article's Score (computed with its bootstrap intervals) gives, unsaved; `ruled`
+        is its Score after rulings when one applies."""
         shares, intervals = score.shares, score.intervals
         low, high = score.bounds or (None, None)
         sourcing = score.sourcing_totals
@@ -126,6 +134,7 @@ class ArticleSummary(models.Model):
             codebook_version=codebook_version,
             **{f"{category}_chars": chars for category, chars in shares.chars.items()},
             sourced_fact_share=shares.sourced_fact_share,
+            ruled_sourced_fact_share=(ruled or score).shares.sourced_fact_share,
             **_ends("sourced_fact_share_ci", intervals.sourced_fact_share),
             sourced_fact_share_low=low,
             sourced_fact_share_high=high,
@@ -204,6 +213,7 @@ class ScoredArticleQuerySet(ArticleQuerySet):
         Status = ArticleSummary.Status
         return self.annotate(
             sourced_fact_share=models.F("summary__sourced_fact_share"),
+            ruled_sourced_fact_share=models.F("summary__ruled_sourced_fact_share"),
             unsourced_share=models.F("summary__unsourced_share"),
             opinion_share=models.F("summary__opinion_share"),
             agreement=models.F("summary__agreement"),

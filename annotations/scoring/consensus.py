@@ -138,12 +138,15 @@ class Score:
         return uncertainty.reliable(self.intervals.agreement if self.intervals else None)
 
 
-def score(passages, reviews, seed=None):
+def score(passages, reviews, seed=None, rulings=None):
     """Score an article: passages as (id, length in characters) in reading order; reviews maps each
     submitted review's key to {passage id: categories of that reviewer's flags on it}.
 
     With a seed (the article's id), also the bootstrap intervals: about a millisecond for 60 passages.
+    With rulings ({passage id: category}), the figures after rulings: each disputed passage that has a
+    ruling counts as its ruled category; the alphas stay the reviewers'.
     """
+    rulings = rulings or {}
     by_review = {
         key: {passage_id: reviewer_category(flags.get(passage_id, ())) for passage_id, _ in passages}
         for key, flags in reviews.items()
@@ -156,6 +159,8 @@ def score(passages, reviews, seed=None):
         for category in given:
             counts[row, _CODE[category]] += 1
         categories[passage_id] = consensus(given)
+        if categories[passage_id] == DISPUTED and passage_id in rulings:
+            categories[passage_id] = rulings[passage_id]
         chars[categories[passage_id]] += length
         if len(set(given)) > 1:
             disagreements.add(passage_id)

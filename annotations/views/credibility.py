@@ -17,7 +17,8 @@ from annotations.access import ONLY_SCORE_READERS, SCORE_READERS, can_annotate, 
 from annotations.filters import CredibilityFilter
 from annotations.models import Orphan, ScoredArticle
 from annotations.reports import article_report
-from annotations.tables import CredibilityTable, RankingTable
+from annotations.signals import first_answer, table_selection
+from annotations.tables import SELECT, CredibilityTable, RankingTable
 
 from .exports import table_download
 
@@ -37,6 +38,14 @@ class CredibilityListView(FilteredTableView):
     def get_queryset(self):
         return ScoredArticle.objects.for_table()
 
+    def get_table(self, **kwargs):
+        table = super().get_table(**kwargs)
+        # An app built on annotations (campaigns) may take rows picked here: each row gets a checkbox.
+        self.selection = first_answer(table_selection, user=self.request.user)
+        if self.selection:
+            table.columns.show(SELECT)
+        return table
+
     def get(self, request, *args, **kwargs):
         if "_export" in request.GET:  # django-tables2's ExportMixin convention
             return table_download(request, request.GET["_export"])
@@ -52,6 +61,12 @@ class CredibilityListView(FilteredTableView):
         # A big export answers with its job's page, which a link marked `download` would save as a file.
         context["background_export"] = paginator.capped or paginator.count > settings.DOSSIER_EXPORT_TASK_ROWS
         context["job"] = self.job
+        if self.selection:
+            # The filter the page shows, for "every row matching these filters" (no page, sort, export or job).
+            query = self.request.GET.copy()
+            for key in ("page", "per_page", "sort", "_export", "job"):
+                query.pop(key, None)
+            context["selection"] = {**self.selection, "filter": query.urlencode()}
         return context
 
 

@@ -12,6 +12,7 @@ from annotations import reviewing
 from annotations.access import ONLY_REVIEWERS, REVIEWERS, reviewers_only, workspace_readers_only
 from annotations.filters import QueueFilter
 from annotations.models import HEX_COLOUR, Flag, ScoredArticle
+from annotations.signals import first_answer, next_assignment, queue_sections
 from annotations.tables import QueueTable
 from annotations.workspace import build_workspace
 
@@ -26,11 +27,20 @@ class QueueView(FilteredTableView):
     def get_queryset(self):
         return Article.objects.for_list().with_review_status(self.request.user)
 
+    def get_context_data(self, **kwargs):
+        # Assigned work first (campaigns fills it in; nothing when no app does).
+        sections = first_answer(queue_sections, reviewer=self.request.user) or {}
+        return super().get_context_data(**kwargs, **sections)
+
 
 @require_GET
 @reviewers_only
 def next_article(request):
-    """Open the reviewer's next article: one in progress first, else the newest not started."""
+    """Open the reviewer's next article: their oldest due assignment first, else one in progress, else the
+    newest not started."""
+    assigned = first_answer(next_assignment, reviewer=request.user)
+    if assigned is not None:
+        return redirect("annotations:workspace", assigned)
     article = ScoredArticle.objects.next_for(request.user)
     if article is None:
         messages.success(request, "Your queue is empty: you have submitted a review of every article.")
@@ -68,8 +78,9 @@ def submit(request, pk):
     article = get_object_or_404(Article.objects.only("id", "title"), pk=pk)
     try:
         reviewing.submit(article, request.user)
-    except reviewing.Refused as refusal:
-        return JsonResponse({"error": refusal.message}, status=refusal.status)
+    except reviewing.Refused as refusal:  # a form's POST: the refusal is said on the page it came from
+        messages.error(request, refusal.message)
+        return redirect("annotations:workspace", article.pk)
     messages.success(request, f"Review of “{article.title}” submitted.")
     return redirect("annotations:workspace", article.pk)
 

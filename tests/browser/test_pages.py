@@ -58,6 +58,13 @@ PAGES = [
     Page("persian compare", "ed", lambda corpus: reverse("annotations:compare", args=[corpus.persian.pk])),
     Page("persian report", "ed", lambda corpus: reverse("annotations:report", args=[corpus.persian.pk])),
     Page("persian reading", "rita", lambda corpus: corpus.persian.get_absolute_url()),
+    Page("campaigns", "ada", lambda corpus: reverse("campaigns:list")),
+    Page("plan a campaign", "ed", lambda corpus: reverse("campaigns:create")),
+    Page("campaign", "ed", lambda corpus: corpus.campaign.get_absolute_url()),
+    Page("disputed passages", "ed", lambda corpus: reverse("campaigns:adjudication", args=[corpus.campaign.pk])),
+    Page("ruling", "ed", lambda corpus: reverse("campaigns:adjudicate", args=[corpus.campaign.pk, corpus.disputed])),
+    Page("add to a campaign", "ed", lambda corpus: reverse("campaigns:add-from-table")
+         + f"?scope=selected&filter=&article={corpus.article.pk}&article={corpus.persian.pk}"),
     Page("not found", "ed", lambda corpus: "/articles/999999999/", status=404),
     Page("forbidden", "rita", lambda corpus: reverse("annotations:outlets"), status=403),
     Page("api tokens", "rita", lambda corpus: reverse("tokens:list")),
@@ -84,6 +91,8 @@ class Corpus:
     author: object
     persian: object
     draft: object  # rita's review is in progress; rob has submitted
+    campaign: object  # open, over the English and the Persian article, rita and rob assigned
+    disputed: int  # a passage of the English article its reviewers dispute
 
 
 @pytest.fixture
@@ -108,7 +117,14 @@ def corpus(admin, editor, reviewer, other_reviewer):
     draft = make_article(title="گزارش دوم", body=PERSIAN_BODY + "\n\nA closing sentence in English.", language="fa")
     make_review(draft, other_reviewer, {0: "u", 1: "o"})
     make_review(draft, reviewer, {0: "q", 2: "vb"}, submit=False)  # her own pills, in flags' colours
-    return Corpus(article, Author.objects.get(name="Sergio Restelli"), persian, draft)
+    from campaigns.judgements import disputed, judgements
+    from campaigns.models import Campaign
+
+    campaign = Campaign.objects.plan("Border security desk", [article.pk, persian.pk], [reviewer, other_reviewer],
+                                     seed=1, brief="Read **every** sentence; flag what you can check.")
+    campaign.open()
+    passage = next(passage for article_id, passage, _ in disputed(judgements([article.pk]), {}))
+    return Corpus(article, Author.objects.get(name="Sergio Restelli"), persian, draft, campaign, passage)
 
 
 def open_page(page, live_server, login, corpus, spec):

@@ -19,7 +19,8 @@ from perf import benchmark
 pytestmark = pytest.mark.django_db
 
 NAMES = ["first page", "the deepest", "Article summary", "workspace", "Outlet page", "Flag toggle", "Summary refresh",
-         "CSV export", "plain-text articles", "JSONL", "by address", "Re-anchoring"]
+         "CSV export", "plain-text articles", "JSONL", "by address", "Re-anchoring",
+         "Opening a campaign"]
 
 
 @pytest.fixture

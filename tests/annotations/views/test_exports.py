@@ -241,15 +241,16 @@ def test_the_log_keeps_the_filter_and_sort_but_no_other_parameter(client, editor
 
 
 def test_every_column_is_the_tables_own_and_every_field_quoted(client, editor, corpus):
-    from annotations.tables import CredibilityTable
+    from annotations.tables import SELECT, CredibilityTable
 
     client.force_login(editor)
     content = download(client, {"q": "Well"}, "csv")[1].decode("utf-8-sig")
     header = next(csv.reader(io.StringIO(content)))
     table = CredibilityTable([])
-    percent = {"sourced_fact_share", "unsourced_share", "opinion_share", "fact_coverage"}
+    percent = {"sourced_fact_share", "ruled_sourced_fact_share", "unsourced_share", "opinion_share", "fact_coverage"}
+    # Every column but the page's row checkboxes (shown when campaigns take picked rows): never exported.
     assert header == [f"{column.header} (%)" if column.name in percent else column.header
-                      for column in table.columns.iterall()]
+                      for column in table.columns.iterall() if column.name != SELECT]
     assert header[-2:] == ["Method version", "Codebook version"]
     assert next(csv.reader(io.StringIO(content.splitlines()[1])))[-2:] == [
         "2", str(CodebookVersion.objects.current().number)]

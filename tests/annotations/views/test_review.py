@@ -293,9 +293,10 @@ def test_flag_endpoint_query_count_is_fixed(client, reviewer, django_assert_num_
     data = {"flag": flag("o").pk, "on": "1"}
     client.post(annotate_url(long), {**data, "passage": passages[0].pk})  # creates the review
     # session, user, roles, article, passage, flag, review, annotation lookup, insert (in a savepoint),
-    # its history row, marks, progress; plus the request's own savepoint
+    # its history row, marks, progress; plus the request's own savepoint; and whether an open campaign
+    # keeps the article to other reviewers (campaigns.signals)
     for passage in (passages[1], passages[-1]):
-        with django_assert_num_queries(16):
+        with django_assert_num_queries(17):
             client.post(annotate_url(long), {**data, "passage": passage.pk})
 
 
@@ -345,13 +346,13 @@ def test_queue_shows_my_status_per_article_and_filters_by_it(client, reviewer, o
 def test_queue_query_count_is_fixed(client, reviewer, django_assert_num_queries):
     client.force_login(reviewer)
     make_article(outlet="O", authors=["A"])
-    # session, user, roles, count, page, authors prefetch
-    with django_assert_num_queries(6):
+    # session, user, roles, count, page, authors prefetch, the reviewer's assignments (campaigns.signals)
+    with django_assert_num_queries(7):
         client.get(reverse("annotations:queue"))
     for n in range(20):
         article = make_article(outlet=f"O{n}", authors=[f"A{n}"])
         Review.objects.create(article=article, reviewer=reviewer)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(reverse("annotations:queue"))
 
 

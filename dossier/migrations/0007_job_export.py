@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossier', '0005_web_articles'),
+        ('dossier', '0006_author_user'),
     ]
 
     operations = [

@@ -1,0 +1,89 @@
+"""Assignments follow their reviews; and the reviewer's pages (annotations) learn of assignments through
+the extension points annotations.signals defines.
+"""
+import logging
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from django.urls import reverse
+
+from annotations.models import Review
+from annotations.signals import next_assignment, queue_sections, review_refusal, table_selection
+
+from .models import Assignment, Campaign, CampaignArticle, CampaignError, CampaignReviewer
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class QueueSection:
+    template: str
+    groups: list  # (campaign, [assignment]) in due order
+
+
+@receiver(post_save, sender=Review, dispatch_uid="campaigns.assignment_state")
+def follow_review(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    state = Assignment.State.for_review(instance.status)
+    Assignment.objects.filter(article_id=instance.article_id, reviewer_id=instance.reviewer_id).exclude(
+        state=state
+    ).update(state=state)
+
+
+@receiver(queue_sections, dispatch_uid="campaigns.queue_sections")
+def assigned_work(sender, reviewer, **kwargs):
+    """The reviewer's assignments in open campaigns, grouped by campaign: one query."""
+    groups = {}
+    for assignment in Assignment.objects.for_reviewer(reviewer):
+        groups.setdefault(assignment.campaign, []).append(assignment)
+    if not groups:
+        return None
+    return {"queue_sections": [QueueSection("campaigns/_assignments.html", list(groups.items()))]}
+
+
+@receiver(table_selection, dispatch_uid="campaigns.table_selection")
+def add_to_a_campaign(sender, user, **kwargs):
+    """The articles table (editors and admins) takes rows into a campaign: no query."""
+    return {"url": reverse("campaigns:add-from-table"), "label": "a campaign"}
+
+
+@receiver(next_assignment, dispatch_uid="campaigns.next_assignment")
+def oldest_due(sender, reviewer, **kwargs):
+    """The article of the reviewer's oldest due unsubmitted assignment, or None."""
+    return Assignment.objects.for_reviewer(reviewer).unfinished().values_list("article_id", flat=True).first()
+
+
+@receiver(review_refusal, dispatch_uid="campaigns.review_refusal")
+def assigned_to_others(sender, article, reviewer, **kwargs):
+    """Refused where the article is in an open campaign that keeps it to its assigned reviewers: one query."""
+    mine = Assignment.objects.filter(campaign=OuterRef("campaign"), article=article, reviewer=reviewer)
+    closed_to_me = (
+        CampaignArticle.objects.filter(article=article, campaign__state=Campaign.State.OPEN,
+                                       campaign__allow_unassigned=False)
+        .exclude(Exists(mine)).values_list("campaign__name", flat=True).first()
+    )
+    if closed_to_me is None:
+        return None
+    return f"This article is assigned to other reviewers in the campaign “{closed_to_me}”."
+
+
+@receiver(post_save, sender=get_user_model(), dispatch_uid="campaigns.reviewer_deactivated")
+def hand_over_work(sender, instance, raw=False, **kwargs):
+    """A deactivated reviewer leaves every open campaign's pool; their unstarted work goes to others."""
+    if raw or instance.is_active:
+        return
+    for membership in CampaignReviewer.objects.filter(
+        reviewer=instance, active=True, campaign__state=Campaign.State.OPEN
+    ).select_related("campaign"):
+        try:
+            moved = membership.campaign.remove_reviewer(instance)
+        except CampaignError as error:  # nobody eligible is left: the work stays put, and the log says why
+            logger.warning("%s was deactivated; campaign “%s” keeps their work: %s", instance, membership.campaign,
+                           error)
+        else:
+            logger.warning("%s was deactivated; campaign “%s” handed %d unstarted assignments to others.",
+                           instance, membership.campaign, moved)
