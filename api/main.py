@@ -3,7 +3,7 @@ from ninja import NinjaAPI
 
 from . import errors
 from .docs import LocalSwagger
-from .routes import articles, exports, flags, reviews, scores, tasks, tokens
+from .routes import articles, campaigns, exports, flags, reviews, scores, tasks, tokens
 
 
 class DossierAPI(NinjaAPI):
@@ -39,7 +39,7 @@ api = DossierAPI(
 )
 errors.install(api)
 
-# One router per resource, each under /v1/. A new resource (campaigns) is one module and one line here.
+# One router per resource, each under /v1/. A new resource is one module and one line here.
 ROUTERS = [
     ("/v1/", tokens.router),
     ("/v1/", articles.router),
@@ -48,6 +48,7 @@ ROUTERS = [
     ("/v1/", scores.router),
     ("/v1/", exports.router),
     ("/v1/", tasks.router),
+    ("/v1/", campaigns.router),
 ]
 for prefix, router in ROUTERS:
     api.add_router(prefix, router)

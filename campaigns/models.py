@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models.functions import Coalesce
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -19,6 +20,9 @@ from dossier.roles import Role, has_role
 from annotations.models import CodebookVersion, Review
 
 from . import assigning
+
+# Sent inside the closing transaction (campaign=); webhooks turns it into `campaign.closed` after the commit.
+campaign_closed = Signal()
 
 
 @dataclass(frozen=True)
@@ -249,6 +253,7 @@ class Campaign(models.Model):
                 return False
             campaign.state, campaign.closed_at = self.State.CLOSED, timezone.now()
             campaign.save(update_fields=["state", "closed_at"])
+            campaign_closed.send(sender=Campaign, campaign=campaign)
         self.state, self.closed_at = campaign.state, campaign.closed_at
         return True
 

@@ -9,6 +9,8 @@ from dossier.models import Article, article_revised, articles_imported
 
 from annotations.models import Review, review_submitted
 
+from campaigns.models import Campaign, campaign_closed
+
 from .events import absolute, article_data, emit_each
 
 
@@ -48,11 +50,10 @@ def review_was_submitted(sender, review, **kwargs):
     emit_each("review.submitted", data)
 
 
-def campaign_closed(sender, campaign, **kwargs):
-    """For the campaigns app's closing signal: connect it in WebhooksConfig.ready() (docs/webhooks.md)."""
-    pk, name = campaign.pk, str(campaign)
-    closed_at = getattr(campaign, "closed_at", None)
-    page = absolute(campaign.get_absolute_url()) if hasattr(campaign, "get_absolute_url") else ""
+@receiver(campaign_closed, sender=Campaign, dispatch_uid="webhooks.campaign_closed")
+def campaign_was_closed(sender, campaign, **kwargs):
+    pk, name, closed_at = campaign.pk, str(campaign), campaign.closed_at
+    page = absolute(campaign.get_absolute_url())
     emit_each("campaign.closed", lambda: [{"campaign": {
         "id": pk, "name": name, "closed_at": closed_at.isoformat().replace("+00:00", "Z") if closed_at else None,
         "page": page,

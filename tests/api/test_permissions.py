@@ -14,6 +14,8 @@ from dossier.ingest import Metadata
 
 from annotations.models import Annotation, Flag
 
+from campaigns.models import Campaign
+
 from api.auth import scope_of
 from api.main import api
 from api.models import Token
@@ -33,6 +35,7 @@ ALLOWED = {
     "report": SCORE_READERS, "list_outlets": SCORE_READERS, "get_outlets": SCORE_READERS,
     "list_authors": SCORE_READERS, "get_authors": SCORE_READERS,
     "article_annotations": SCORE_READERS, "annotation_collection": SCORE_READERS, "annotation": SCORE_READERS,
+    "list_campaigns": SCORE_READERS, "campaign_status": SCORE_READERS,
     "task": {"admin"},  # the task below is the admin's: only who started it, or an admin
 }
 
@@ -65,10 +68,12 @@ def world(admin, editor, reviewer, other_reviewer, outsider, web):
     web.routes["/page"] = Route(b"<html><head><title>Fetched</title></head><body><p>" + b"A fetched sentence. " * 20
                                 + b"</p></body></html>")
     job = tasks.start_import([], [], Metadata(), admin)
+    campaign = Campaign.objects.plan("Matrix campaign", [article.pk], [reviewer, other_reviewer], seed=1)
     return {
         "users": {"admin": admin, "editor": editor, "reviewer": reviewer, "outsider": outsider},
         "values": {"article_id": article.pk, "number": 1, "subject_id": article.outlet_id,
-                   "annotation_id": Annotation.objects.get().pk, "task_id": job.pk},
+                   "annotation_id": Annotation.objects.get().pk, "task_id": job.pk,
+                   "campaign_id": campaign.pk},
         "passage": article.passages.first().pk,
         "author": article.authors.get().pk,
         "url": f"http://127.0.0.1:{web.port}/page",

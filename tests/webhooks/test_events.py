@@ -15,6 +15,8 @@ from dossier.tasks import start_import
 
 from annotations.models import Review
 
+from campaigns.models import Campaign
+
 from webhooks import events, receivers
 from webhooks.models import Delivery
 
@@ -173,19 +175,21 @@ def test_emit_refuses_an_unknown_event_by_name():
         events.emit("article.deleted", {})
 
 
-def test_campaign_closed_is_emitted_with_the_campaigns_id_name_time_and_page(receiver, make_hook, committed):
-    from django.utils import timezone
-
+def test_closing_a_campaign_emits_campaign_closed_with_its_id_name_time_and_page(
+    receiver, make_hook, committed, reviewer, other_reviewer
+):
+    article = make_article(title="Sampled")
     make_hook(receiver.url("/hook"), events=["campaign.closed"])
-    closed = timezone.now()
-    campaign = type("Campaign", (), {"pk": 3, "closed_at": closed, "__str__": lambda self: "Spring sample",
-                                     "get_absolute_url": lambda self: "/campaigns/3/"})()
+    with committed():
+        campaign = Campaign.objects.plan("Spring sample", [article.pk], [reviewer, other_reviewer], seed=1)
+        campaign.open()
+    assert sent(receiver) == []  # opening is not an event
 
     with committed():
-        receivers.campaign_closed(sender=None, campaign=campaign)
+        assert campaign.close()
 
     (body,) = sent(receiver)
     assert body["event"] == "campaign.closed"
-    assert body["data"] == {"campaign": {"id": 3, "name": "Spring sample",
-                                         "closed_at": closed.isoformat().replace("+00:00", "Z"),
-                                         "page": "http://localhost:8000/campaigns/3/"}}
+    assert body["data"] == {"campaign": {"id": campaign.pk, "name": "Spring sample",
+                                         "closed_at": campaign.closed_at.isoformat().replace("+00:00", "Z"),
+                                         "page": f"http://localhost:8000/campaigns/{campaign.pk}/"}}
