@@ -16,6 +16,7 @@ from .models import Annotation, CodebookVersion, Flag, Review, Ruling
 queue_sections = Signal()  # reviewer=: context for the top of the reviewer's queue (their assignments)
 next_assignment = Signal()  # reviewer=: the id of the article the reviewer should open next, or None
 review_refusal = Signal()  # article=, reviewer=: why this reviewer may not review the article, or None
+closed_articles = Signal()  # reviewer=: the ids (a values() queryset) of articles review_refusal refuses, or None
 table_selection = Signal()  # user=: {"url", "label"} of a page that takes rows picked in the articles table, or None
 
 

@@ -1,15 +1,28 @@
+from django import forms
 from django.contrib import admin, messages
+
+from dossier.admin import BoundedAdmin
 
 from .models import Token
 
 
+class TokenAdminForm(forms.ModelForm):
+    # The same choice list as the user's own page: a scope the API does not know is refused, not stored.
+    scopes = forms.MultipleChoiceField(choices=Token.Scope.choices, widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = Token
+        fields = ["user", "name", "scopes", "expires_at"]
+
+
 @admin.register(Token)
-class TokenAdmin(admin.ModelAdmin):
+class TokenAdmin(BoundedAdmin):
     """Admins see and revoke anyone's tokens, and make one for anyone (its secret shown once, as a message)."""
 
     list_display = ["name", "user", "key", "scopes", "created_at", "expires_at", "last_used_at", "revoked_at"]
     list_filter = ["revoked_at"]
     search_fields = ["name", "user__username", "key"]
+    form = TokenAdminForm
     fields = ["user", "name", "scopes", "expires_at", "revoked_at"]
     readonly_fields = ["revoked_at"]
     actions = ["revoke"]

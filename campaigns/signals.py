@@ -5,13 +5,12 @@ import logging
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.urls import reverse
 
 from annotations.models import Review
-from annotations.signals import next_assignment, queue_sections, review_refusal, table_selection
+from annotations.signals import closed_articles, next_assignment, queue_sections, review_refusal, table_selection
 
 from .models import Assignment, Campaign, CampaignArticle, CampaignError, CampaignReviewer
 
@@ -57,18 +56,28 @@ def oldest_due(sender, reviewer, **kwargs):
     return Assignment.objects.for_reviewer(reviewer).unfinished().values_list("article_id", flat=True).first()
 
 
+def _closed_to(reviewer):
+    """The campaign-article rows that keep an article from the reviewer: in an open campaign that keeps it to
+    its assigned reviewers, while no open campaign assigns the reviewer that article."""
+    mine = Assignment.objects.filter(reviewer=reviewer, campaign__state=Campaign.State.OPEN).values("article_id")
+    return CampaignArticle.objects.filter(
+        campaign__state=Campaign.State.OPEN, campaign__allow_unassigned=False
+    ).exclude(article_id__in=mine)
+
+
 @receiver(review_refusal, dispatch_uid="campaigns.review_refusal")
 def assigned_to_others(sender, article, reviewer, **kwargs):
-    """Refused where the article is in an open campaign that keeps it to its assigned reviewers: one query."""
-    mine = Assignment.objects.filter(campaign=OuterRef("campaign"), article=article, reviewer=reviewer)
-    closed_to_me = (
-        CampaignArticle.objects.filter(article=article, campaign__state=Campaign.State.OPEN,
-                                       campaign__allow_unassigned=False)
-        .exclude(Exists(mine)).values_list("campaign__name", flat=True).first()
-    )
+    """Refused where the article is closed to the reviewer (see _closed_to): one query."""
+    closed_to_me = _closed_to(reviewer).filter(article=article).values_list("campaign__name", flat=True).first()
     if closed_to_me is None:
         return None
     return f"This article is assigned to other reviewers in the campaign “{closed_to_me}”."
+
+
+@receiver(closed_articles, dispatch_uid="campaigns.closed_articles")
+def closed_to_reviewer(sender, reviewer, **kwargs):
+    """The articles the reviewer's Next article must skip: a subquery, no query of its own."""
+    return _closed_to(reviewer).values("article_id")
 
 
 @receiver(post_save, sender=get_user_model(), dispatch_uid="campaigns.reviewer_deactivated")

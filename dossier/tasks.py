@@ -14,7 +14,6 @@ from .ingest import Metadata, import_file, import_urls, read_uploads
 from .ingest.fetching import Fetcher
 from .models import Job, JobFile, Source
 from .polling import PACE, poll_sources
-from .roles import Role, has_role
 
 
 def own_job(request):
@@ -25,7 +24,7 @@ def own_job(request):
     if not job_id.isdigit() or len(job_id) > 18:
         raise Http404("No such job.")
     job = get_object_or_404(Job, pk=int(job_id))
-    if job.created_by_id != request.user.pk and not has_role(request.user, Role.ADMIN):
+    if not job.may_be_followed_by(request.user):
         raise PermissionDenied("Only who started this job, or an admin, may follow it.")
     return job
 

@@ -249,11 +249,13 @@ class ScoredArticleQuerySet(ArticleQuerySet):
             ties = [("summary__article_id", True), ("id", None)]
         return self.order_by(directed(score, descending), *(directed(key, descending, last) for key, last in ties))
 
-    def next_for(self, reviewer):
-        """The reviewer's next article: one in progress first, else the newest not started; None when done."""
+    def next_for(self, reviewer, closed=None):
+        """The reviewer's next article: one in progress first, else the newest not started; None when done.
+        `closed`: ids of articles the reviewer may not review (a subquery), left out."""
         in_progress = Review.Status.IN_PROGRESS
+        articles = self if closed is None else self.exclude(pk__in=closed)
         return (
-            self.with_review_status(reviewer)
+            articles.with_review_status(reviewer)
             .filter(models.Q(review_status__isnull=True) | models.Q(review_status=in_progress))
             .order_by(models.Case(models.When(review_status=in_progress, then=0), default=1,
                                   output_field=models.IntegerField()), "-imported_at", "-id")

@@ -12,7 +12,7 @@ from annotations import reviewing
 from annotations.access import ONLY_REVIEWERS, REVIEWERS, reviewers_only, workspace_readers_only
 from annotations.filters import QueueFilter
 from annotations.models import HEX_COLOUR, Flag, ScoredArticle
-from annotations.signals import first_answer, next_assignment, queue_sections
+from annotations.signals import closed_articles, first_answer, next_assignment, queue_sections
 from annotations.tables import QueueTable
 from annotations.workspace import build_workspace
 
@@ -41,7 +41,7 @@ def next_article(request):
     assigned = first_answer(next_assignment, reviewer=request.user)
     if assigned is not None:
         return redirect("annotations:workspace", assigned)
-    article = ScoredArticle.objects.next_for(request.user)
+    article = ScoredArticle.objects.next_for(request.user, first_answer(closed_articles, reviewer=request.user))
     if article is None:
         messages.success(request, "Your queue is empty: you have submitted a review of every article.")
         return redirect("annotations:queue")

@@ -51,7 +51,10 @@ class Named(Schema):
 
 
 class ScoresOut(Schema):
-    sourced_fact_share: float | None
+    sourced_fact_share: float | None = Field(description="Reviewer consensus.")
+    ruled_sourced_fact_share: float | None = Field(
+        description="After rulings: disputed passages replaced by editors' rulings (campaigns)."
+    )
     unsourced_share: float | None
     opinion_share: float | None
     fact_coverage: float | None

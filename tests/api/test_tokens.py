@@ -124,7 +124,12 @@ def test_an_admin_makes_a_token_for_anyone_in_the_admin(client, admin, reviewer)
     client.force_login(admin)
     admin.is_superuser = True
     admin.save()
-    form = {"user": reviewer.pk, "name": "for rita", "scopes": '["read"]', "expires_at_0": "", "expires_at_1": ""}
+    form = {"user": reviewer.pk, "name": "for rita", "scopes": ["read", "everything"], "expires_at_0": "",
+            "expires_at_1": ""}
+    refused = client.post(reverse("admin:api_token_add"), form)
+    assert refused.status_code == 200 and "everything is not one of the available choices" in refused.content.decode()
+    assert not Token.objects.exists()
+    form["scopes"] = ["read"]
     response = client.post(reverse("admin:api_token_add"), form, follow=True)
     assert response.status_code == 200
     token = Token.objects.get()

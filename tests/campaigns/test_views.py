@@ -225,6 +225,30 @@ def test_a_reviewer_may_not_flag_an_article_assigned_to_others_unless_the_campai
     assert client.post(url, data).status_code == 200
 
 
+def test_a_reviewer_assigned_an_article_in_one_campaign_may_flag_it_though_another_keeps_it_to_others(
+    client, reviewer, other_reviewer
+):
+    article = make_article()
+    opened([article], [reviewer], per_article=1)
+    strict = Campaign.objects.plan("Strict", [article.pk], [other_reviewer], per_article=1, seed=1)
+    strict.open()
+    client.force_login(reviewer)
+    data = {"passage": article.passages.first().pk, "flag": Flag.objects.get(shortcut="q").pk, "on": "1"}
+
+    assert client.post(reverse("annotations:annotate", args=[article.pk]), data).status_code == 200
+
+
+def test_next_article_skips_articles_an_open_campaign_keeps_to_other_reviewers(client, reviewer, other_reviewer):
+    free = make_article(title="Free to all")
+    kept = make_article(title="Kept for others")  # newer: Next article would open it first
+    opened([kept], [other_reviewer], per_article=1)
+    client.force_login(reviewer)
+
+    response = client.get(reverse("annotations:next"))
+
+    assert response["Location"] == reverse("annotations:workspace", args=[free.pk])
+
+
 def test_the_articles_table_and_its_csv_show_the_headline_after_rulings_labelled(client, editor, dispute):
     campaign, article, passage = dispute
     client.force_login(editor)
