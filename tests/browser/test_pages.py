@@ -34,6 +34,9 @@ class Page:
     path: object  # corpus -> the page's path
     status: int = 200
     marks: object = ()  # pytest marks for this page's tests
+    ready: str | None = None  # a page drawn by script: the selector that says it is drawn
+    # axe rules a page is excused from, each for a defect in third-party markup it cannot change.
+    excused: frozenset = frozenset()
 
 
 # Editors' pages are opened by the admin, whose header holds the most links (the widest navigation).
@@ -68,7 +71,10 @@ PAGES = [
     Page("not found", "ed", lambda corpus: "/articles/999999999/", status=404),
     Page("forbidden", "rita", lambda corpus: reverse("annotations:outlets"), status=403),
     Page("api tokens", "rita", lambda corpus: reverse("tokens:list")),
-    Page("api docs", "ed", lambda corpus: reverse("api:openapi-view")),
+    # Swagger UI's operation header is a button holding other controls (swagger-api/swagger-ui#9576, open
+    # upstream); docs/api.md is the reference that needs no script.
+    Page("api docs", "ed", lambda corpus: reverse("api:openapi-view"), ready=".opblock",
+         excused=frozenset({"nested-interactive"})),
 ]
 
 
@@ -133,6 +139,8 @@ def open_page(page, live_server, login, corpus, spec):
     response = page.goto(live_server.url + spec.path(corpus))
     assert response.status == spec.status, spec.name
     page.wait_for_load_state("load")
+    if spec.ready:
+        page.locator(spec.ready).first.wait_for()
 
 
 def params(pages):
@@ -176,7 +184,7 @@ def test_axe_finds_no_serious_or_critical_violation(page, live_server, login, co
 
     open_page(page, live_server, login, corpus, spec)
     results = axe.Axe().run(page, options=AXE_OPTIONS)
-    violations = [v for v in results.response["violations"] if v["impact"] in BLOCKING]
+    violations = [v for v in results.response["violations"] if v["impact"] in BLOCKING and v["id"] not in spec.excused]
     report = "\n".join(
         f"{v['id']} ({v['impact']}): {v['help']}\n" + "\n".join(
             f"    {node['target']} {node.get('failureSummary', '').splitlines()[-1:]}" for node in v["nodes"][:10]
