@@ -98,3 +98,13 @@ def page(queryset, sort, cursor=None, limit=50):
         return rows, None
     rows = rows[:limit]
     return rows, encode(sort, [getattr(rows[-1], name) for name in names])
+
+
+NAME_SORTS = ("name", "-name", "id", "-id")
+
+
+def by_name(queryset, sort, cursor=None, limit=50):
+    """page() over a list sorted by one of NAME_SORTS (ties by id, the same way); an unknown sort is a 422."""
+    if sort not in NAME_SORTS:
+        raise ApiError(422, f"Unknown sort “{sort}”: use one of {', '.join(NAME_SORTS)}.", field="sort")
+    return page(queryset.order_by(sort, F("id").desc() if sort[0] == "-" else "id"), sort, cursor, limit)

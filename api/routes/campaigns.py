@@ -1,7 +1,6 @@
 """/v1/campaigns: review campaigns and their status, for editors and admins (as the campaign pages)."""
 from datetime import date
 
-from django.db.models import F
 from ninja import Query, Router, Schema
 
 from annotations.access import ONLY_SCORE_READERS, SCORE_READERS
@@ -12,10 +11,10 @@ from campaigns.status import status
 from .. import pagination
 from ..auth import auth
 from ..models import Token
-from .common import Id, bad, found, require, responses
+from .common import Id, found, require, responses
 
 router = Router(tags=["campaigns"])
-SORTS = ("name", "-name", "id", "-id")
+SORTS = pagination.NAME_SORTS
 
 
 class CampaignOut(Schema):
@@ -35,12 +34,8 @@ class CampaignPage(Schema):
 def list_campaigns(request, sort: str = Query("name", description=f"One of {', '.join(SORTS)}."),
                    cursor: str | None = Query(None, max_length=2000), limit: int = Query(50, ge=1, le=100)):
     require(request.user, SCORE_READERS, ONLY_SCORE_READERS)
-    if sort not in SORTS:
-        raise bad(f"Unknown sort “{sort}”: use one of {', '.join(SORTS)}.", field="sort")
-    campaigns = Campaign.objects.only("id", "name", "state", "per_article", "due").order_by(
-        sort, F("id").desc() if sort[0] == "-" else "id"
-    )
-    rows, next_cursor = pagination.page(campaigns, sort, cursor, limit)
+    campaigns = Campaign.objects.only("id", "name", "state", "per_article", "due")
+    rows, next_cursor = pagination.by_name(campaigns, sort, cursor, limit)
     return {"items": rows, "next_cursor": next_cursor}
 
 

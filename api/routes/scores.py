@@ -1,5 +1,4 @@
 """/v1/articles/{id}/report, /v1/outlets, /v1/authors: scores, for editors and admins only (blind review)."""
-from django.db.models import F
 from ninja import Query, Router, Schema
 from pydantic import Field
 
@@ -14,10 +13,10 @@ from annotations.reports import article_report
 from .. import pagination
 from ..auth import auth
 from ..models import Token
-from .common import Id, bad, found, require, responses
+from .common import Id, found, require, responses
 
 router = Router(tags=["scores"])
-SORTS = ("name", "-name", "id", "-id")
+SORTS = pagination.NAME_SORTS
 
 
 class FiguresOut(Schema):
@@ -63,11 +62,7 @@ def _listing(model):
     def listing(request, sort: str = Query("name", description=f"One of {', '.join(SORTS)}."),
                 cursor: str | None = Query(None, max_length=2000), limit: int = Query(50, ge=1, le=100)):
         require(request.user, SCORE_READERS, ONLY_SCORE_READERS)
-        if sort not in SORTS:
-            raise bad(f"Unknown sort “{sort}”: use one of {', '.join(SORTS)}.", field="sort")
-        subjects = aggregates.with_credibility(model.objects.order_by(sort, F("id").desc() if sort[0] == "-"
-                                                                      else "id"))
-        rows, next_cursor = pagination.page(subjects, sort, cursor, limit)
+        rows, next_cursor = pagination.by_name(aggregates.with_credibility(model.objects.all()), sort, cursor, limit)
         return {"items": [figures(subject) for subject in rows], "next_cursor": next_cursor}
 
     def one(request, subject_id: int = Id()):
