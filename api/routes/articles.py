@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Prefetch
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from pydantic import Field, create_model
+from pydantic import BaseModel, Field, create_model
 
 from dossier import tasks
 from dossier.ingest import Fetcher, Metadata, import_file, import_url
@@ -45,12 +45,14 @@ ArticleFilters = create_model("ArticleFilters", **{
 })
 
 
-class Named(Schema):
+# The list's shapes are plain pydantic models: their rows are dicts already (article_data), and ninja's Schema
+# would read each field through its ORM getter, a third of the list's time at 50 rows.
+class Named(BaseModel):
     id: int
     name: str
 
 
-class ScoresOut(Schema):
+class ScoresOut(BaseModel):
     sourced_fact_share: float | None = Field(description="Reviewer consensus.")
     ruled_sourced_fact_share: float | None = Field(
         description="After rulings: disputed passages replaced by editors' rulings (campaigns)."
@@ -67,7 +69,7 @@ class ScoresOut(Schema):
     codebook_version: int | None
 
 
-class ArticleOut(Schema):
+class ArticleOut(BaseModel):
     id: int
     title: str
     outlet: Named | None
@@ -82,12 +84,12 @@ class ArticleOut(Schema):
     scores: ScoresOut | None = Field(None, description="Editors and admins only.")
 
 
-class ArticlePage(Schema):
+class ArticlePage(BaseModel):
     items: list[ArticleOut]
     next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; None on the last page.")
 
 
-class PassageOut(Schema):
+class PassageOut(BaseModel):
     id: int
     paragraph: int
     sentence: int
