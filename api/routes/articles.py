@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import BaseModel, Field, create_model
@@ -19,7 +20,7 @@ from pydantic import BaseModel, Field, create_model
 from dossier import tasks
 from dossier.ingest import Fetcher, Metadata, import_file, import_url
 from dossier.models import Article, ArticleVersion, Author
-from dossier.roles import NO_ROLE, Role
+from dossier.roles import NO_ROLE, Role, require_any_role
 
 from annotations import columns
 from annotations.access import can_see_every_review
@@ -29,7 +30,7 @@ from annotations.models import ScoredArticle
 from .. import pagination
 from ..auth import auth
 from ..models import Token
-from .common import Id, bad, found, require, responses
+from .common import Id, bad, responses
 from .tasks import TaskOut, task_data
 
 router = Router(tags=["articles"])
@@ -133,7 +134,8 @@ def article_data(article, scores=False):
 
 def listed(user, query):
     """The articles this user may list, filtered by the query string as the page would: (queryset, scores)."""
-    if can_see_every_review(user):
+    scores = can_see_every_review(user)
+    if scores:
         filterset = CredibilityFilter(query, queryset=ScoredArticle.objects.for_table())
         allowed = columns.SORTABLE
     else:
@@ -142,7 +144,7 @@ def listed(user, query):
     if not filterset.is_valid():
         name, errors = next(iter(filterset.errors.items()))
         raise bad(f"{name}: {' '.join(errors)}", field=name)
-    return filterset.qs, allowed, can_see_every_review(user)
+    return filterset.qs, allowed, scores
 
 
 @router.get("articles", response=responses(ArticlePage), auth=auth(Token.Scope.READ), summary="List articles")
@@ -154,7 +156,7 @@ def list_articles(
     limit: int = Query(50, ge=1, le=100),
 ):
     """The articles table's rows: its filters, one sort, cursor pages. One query a page, and one for authors."""
-    require(request.user, Role.values, NO_ROLE)
+    require_any_role(request.user, Role.values, NO_ROLE)
     articles, allowed, scores = listed(request.user, request.GET)
     if sort.removeprefix("-") not in allowed:
         raise bad(f"Unknown sort “{sort}”: use one of {', '.join(sorted(allowed))}.", field="sort")
@@ -165,8 +167,8 @@ def list_articles(
 @router.get("articles/{id:article_id}", response=responses(ArticleDetailOut), auth=auth(Token.Scope.READ),
             summary="One article with its passages")
 def get_article(request, article_id: int = Id("The article's id.")):
-    require(request.user, Role.values, NO_ROLE)
-    article = found(Article.objects.select_related("outlet").prefetch_related(
+    require_any_role(request.user, Role.values, NO_ROLE)
+    article = get_object_or_404(Article.objects.select_related("outlet").prefetch_related(
         Prefetch("authors", queryset=Author.objects.only("id", "name"))), pk=article_id)
     passages = [
         {"id": passage.pk, "paragraph": passage.paragraph, "sentence": passage.sentence, "start": passage.start,
@@ -179,16 +181,16 @@ def get_article(request, article_id: int = Id("The article's id.")):
 @router.get("articles/{id:article_id}/versions", response=responses(list[VersionOut]), auth=auth(Token.Scope.READ),
             summary="An article's earlier versions")
 def versions(request, article_id: int = Id("The article's id.")):
-    require(request.user, Role.values, NO_ROLE)
-    article = found(Article.objects.only("id"), pk=article_id)
+    require_any_role(request.user, Role.values, NO_ROLE)
+    article = get_object_or_404(Article.objects.only("id"), pk=article_id)
     return list(article.versions.only("number", "title", "imported_at", "replaced_at").order_by("number"))
 
 
 @router.get("articles/{id:article_id}/versions/{id:number}", response=responses(VersionDetailOut),
             auth=auth(Token.Scope.READ), summary="One earlier version's text")
 def version(request, article_id: int = Id("The article's id."), number: int = Id("The version's number.")):
-    require(request.user, Role.values, NO_ROLE)
-    return found(ArticleVersion, article_id=article_id, number=number)
+    require_any_role(request.user, Role.values, NO_ROLE)
+    return get_object_or_404(ArticleVersion, article_id=article_id, number=number)
 
 
 # Imports ---------------------------------------------------------------------------------------------

@@ -1,8 +1,5 @@
-"""What every router shares: the error responses, bounded ids, role checks."""
-from django.shortcuts import get_object_or_404
+"""What every router shares: the error responses, bounded ids (roles: dossier.roles.require_any_role)."""
 from ninja import Field, Path, Schema
-
-from dossier.roles import require_any_role
 
 from ..errors import ApiError
 
@@ -25,14 +22,6 @@ def responses(ok, status=200):
 
 def Id(description="An id."):  # noqa: N802 (a parameter type, read like one)
     return Path(..., ge=1, le=MAX_ID, description=description)
-
-
-def require(user, roles, message):
-    require_any_role(user, roles, message)
-
-
-def found(queryset, **lookup):
-    return get_object_or_404(queryset, **lookup)
 
 
 def bad(message, field=None, status=422, code=None):

@@ -3,13 +3,13 @@ from datetime import datetime
 
 from ninja import Router, Schema
 
-from dossier.roles import NO_ROLE, Role
+from dossier.roles import NO_ROLE, Role, require_any_role
 
 from annotations.models import CodebookVersion, Flag
 
 from ..auth import auth
 from ..models import Token
-from .common import require, responses
+from .common import responses
 
 router = Router(tags=["flags"])
 
@@ -33,12 +33,12 @@ class CodebookOut(Schema):
 
 @router.get("flags", response=responses(list[FlagOut]), auth=auth(Token.Scope.READ), summary="The flag set")
 def flags(request):
-    require(request.user, Role.values, NO_ROLE)
+    require_any_role(request.user, Role.values, NO_ROLE)
     return list(Flag.objects.order_by("order", "name"))
 
 
 @router.get("codebook", response=responses(CodebookOut), auth=auth(Token.Scope.READ),
             summary="The current codebook version")
 def codebook(request):
-    require(request.user, Role.values, NO_ROLE)
+    require_any_role(request.user, Role.values, NO_ROLE)
     return CodebookVersion.objects.current()

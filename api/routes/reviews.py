@@ -5,10 +5,12 @@ The writes go through annotations.reviewing, as the workspace's endpoints do: on
 from datetime import datetime
 
 from django.db import transaction
+from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from pydantic import Field
 
 from dossier.models import Article
+from dossier.roles import require_any_role
 
 from annotations import reviewing
 from annotations.access import ONLY_REVIEWERS, REVIEWERS
@@ -17,7 +19,7 @@ from annotations.models import Annotation, Review
 from ..auth import auth
 from ..errors import ApiError
 from ..models import Token
-from .common import Id, found, require, responses
+from .common import Id, responses
 
 router = Router(tags=["reviews"])
 
@@ -63,8 +65,8 @@ def _refused(refusal):
 @router.get("articles/{id:article_id}/review", response=responses(ReviewOut), auth=auth(Token.Scope.READ),
             summary="My review of an article")
 def my_review(request, article_id: int = Id("The article's id.")):
-    require(request.user, REVIEWERS, ONLY_REVIEWERS)
-    article = found(Article.objects.only("id"), pk=article_id)
+    require_any_role(request.user, REVIEWERS, ONLY_REVIEWERS)
+    article = get_object_or_404(Article.objects.only("id"), pk=article_id)
     review = Review.objects.filter(article=article, reviewer=request.user).first()
     marks = Annotation.objects.visible_in(article, review, "own").order_by("passage_id", "flag_id").values(
         "passage_id", "flag_id", "note", "evidence_url", "start", "end")
@@ -81,8 +83,8 @@ def my_review(request, article_id: int = Id("The article's id.")):
             summary="Set or unset a flag on a passage")
 def set_flag(request, body: FlagIn, article_id: int = Id("The article's id.")):
     """The workspace's toggle: 400 for a passage of another article or a retired flag, 409 once submitted."""
-    require(request.user, REVIEWERS, ONLY_REVIEWERS)
-    article = found(Article, pk=article_id)
+    require_any_role(request.user, REVIEWERS, ONLY_REVIEWERS)
+    article = get_object_or_404(Article, pk=article_id)
     sent = body.model_dump(exclude_unset=True)
     data = {name: "" if value is None else str(value) for name, value in sent.items()}
     data["on"] = "1" if body.on else "0"
@@ -97,8 +99,8 @@ def set_flag(request, body: FlagIn, article_id: int = Id("The article's id.")):
              summary="Submit my review of an article")
 def submit(request, article_id: int = Id("The article's id.")):
     """Submitting twice changes nothing."""
-    require(request.user, REVIEWERS, ONLY_REVIEWERS)
-    article = found(Article.objects.only("id", "title"), pk=article_id)
+    require_any_role(request.user, REVIEWERS, ONLY_REVIEWERS)
+    article = get_object_or_404(Article.objects.only("id", "title"), pk=article_id)
     with transaction.atomic():
         try:
             reviewing.submit(article, request.user)

@@ -1,8 +1,10 @@
 """/v1/articles/{id}/report, /v1/outlets, /v1/authors: scores, for editors and admins only (blind review)."""
+from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from dossier.models import Article, Author, Outlet
+from dossier.roles import require_any_role
 
 from annotations import aggregates
 from annotations.access import ONLY_SCORE_READERS, SCORE_READERS
@@ -13,7 +15,7 @@ from annotations.reports import article_report
 from .. import pagination
 from ..auth import auth
 from ..models import Token
-from .common import Id, found, require, responses
+from .common import Id, responses
 
 router = Router(tags=["scores"])
 SORTS = pagination.NAME_SORTS
@@ -51,8 +53,9 @@ def figures(subject):
             summary="An article's report (as report.json)")
 def report(request, article_id: int = Id("The article's id.")):
     """The same content as the report page's report.json, logged in the export log as it is."""
-    require(request.user, SCORE_READERS, ONLY_SCORE_READERS)
-    article = found(Article.objects.select_related("outlet", "summary").prefetch_related("authors"), pk=article_id)
+    require_any_role(request.user, SCORE_READERS, ONLY_SCORE_READERS)
+    articles = Article.objects.select_related("outlet", "summary").prefetch_related("authors")
+    article = get_object_or_404(articles, pk=article_id)
     built = article_report(article)
     Export.objects.start(Export.Kind.REPORT, "json", len(built.passages), user=request.user, article=article)
     return report_data(built, request.build_absolute_uri)
@@ -61,13 +64,13 @@ def report(request, article_id: int = Id("The article's id.")):
 def _listing(model):
     def listing(request, sort: str = Query("name", description=f"One of {', '.join(SORTS)}."),
                 cursor: str | None = Query(None, max_length=2000), limit: int = Query(50, ge=1, le=100)):
-        require(request.user, SCORE_READERS, ONLY_SCORE_READERS)
+        require_any_role(request.user, SCORE_READERS, ONLY_SCORE_READERS)
         rows, next_cursor = pagination.by_name(aggregates.with_credibility(model.objects.all()), sort, cursor, limit)
         return {"items": [figures(subject) for subject in rows], "next_cursor": next_cursor}
 
     def one(request, subject_id: int = Id()):
-        require(request.user, SCORE_READERS, ONLY_SCORE_READERS)
-        return figures(found(aggregates.with_credibility(model.objects.all()), pk=subject_id))
+        require_any_role(request.user, SCORE_READERS, ONLY_SCORE_READERS)
+        return figures(get_object_or_404(aggregates.with_credibility(model.objects.all()), pk=subject_id))
 
     return listing, one
 

@@ -2,13 +2,14 @@
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
 from dossier.models import Job
 
 from ..auth import auth
 from ..models import Token
-from .common import Id, found, responses
+from .common import Id, responses
 
 router = Router(tags=["tasks"])
 
@@ -33,7 +34,7 @@ def task_data(job):
 @router.get("tasks/{id:task_id}", response=responses(TaskOut), auth=auth(Token.Scope.READ),
             summary="A task's progress")
 def task(request, task_id: int = Id("The task's id.")):
-    job = found(Job, pk=task_id)
+    job = get_object_or_404(Job, pk=task_id)
     if not job.may_be_followed_by(request.user):
         raise PermissionDenied("Only who started this task, or an admin, may follow it.")
     return task_data(job)
