@@ -10,9 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import DatabaseError, IntegrityError, models, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
-from ..bulk import BATCH, batches, insert_rows
+from ..bulk import BATCH, batches, create_history, create_instances, insert_rows
 from ..models import Archive, Article, ArticleVersion, Author, Outlet, Passage, article_revised, articles_imported
 from .drafts import BadInput
 from .languages import detect_language
@@ -156,7 +155,10 @@ def _save(drafts, source_names, user):
         # What the input or the person importing states wins; else the text's own language, if clear.
         # Detected only now: a duplicate never needs it, and revise() detects a new version's own.
         article.language = draft.language or detect_language(draft.body)
-    bulk_create_with_history([article for article, _, _ in fresh], Article, batch_size=500, default_user=user)
+    # Multi-row INSERTs, as the passages: bulk_create_with_history prepared each value of each article
+    # and of its history row one by one, three quarters of a 20,000-record file's import.
+    create_instances([article for article, _, _ in fresh])
+    create_history([article for article, _, _ in fresh], user, now)
 
     insert_rows(
         Passage,
