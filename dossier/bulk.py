@@ -75,17 +75,3 @@ def create_instances(instances, batch_size=500):
                 instance._state.adding, instance._state.db = False, connection.alias
     return instances
 
-
-def create_history(instances, user, date):
-    """The "created" history row of each new instance (as simple_history's bulk_create_with_history writes
-    it, for the same reason create_instances() is not bulk_create)."""
-    if not instances:
-        return
-    historical = type(instances[0]).history.model
-    connection = connections[historical.objects.db]
-    tracked = historical.tracked_fields
-    values = database_values(historical, tracked)
-    extra = [connection.ops.adapt_datetimefield_value(date), None, "+", user.pk if user else None]
-    insert_rows(historical, [field.column for field in tracked] + [
-        "history_date", "history_change_reason", "history_type", "history_user_id"],
-        (values(instance) + extra for instance in instances))
