@@ -442,7 +442,7 @@ class AssignmentQuerySet(models.QuerySet):
         return (
             self.filter(reviewer=reviewer, campaign__state=Campaign.State.OPEN)
             .select_related("campaign", "article")
-            .defer("article__body", "article__original_text")
+            .defer("article__body", "article__original")
             .order_by(models.F("due").asc(nulls_last=True), "campaign_id", "article_id")
         )
 

@@ -134,7 +134,7 @@ class ArticleQuerySet(models.QuerySet):
         return (
             self.select_related("outlet")
             .prefetch_related("authors")
-            .defer("body", "original_text")
+            .defer("body", "original")
         )
 
 
@@ -151,7 +151,10 @@ class Article(models.Model):
     language = models.CharField(max_length=16, blank=True,
                                 help_text="Language of the text (ISO code, e.g. en, tr, fa).")
     body = models.TextField(help_text="Cleaned, NFC-normalised text; passages are slices of it.")
-    original_text = models.TextField(help_text="The text exactly as imported, before cleaning.")
+    # Read and set through original_text. Empty where the text as imported is the body itself (most
+    # structured records), else zlib-compressed: the second copy of every text was a third of the database.
+    original = models.BinaryField(default=b"", blank=True,
+                                  help_text="The text exactly as imported, zlib-compressed; empty if it is the body.")
     word_count = models.PositiveIntegerField(default=0, editable=False, help_text="Words in the body.")
     content_hash = models.CharField(max_length=64, editable=False, help_text="SHA-256 of the body; finds duplicates.")
     imported_by = models.ForeignKey(
@@ -168,7 +171,7 @@ class Article(models.Model):
 
     objects = ArticleQuerySet.as_manager()
     # The text never changes once imported, so the audit trail keeps only the metadata.
-    history = HistoricalRecords(excluded_fields=["body", "original_text"])
+    history = HistoricalRecords(excluded_fields=["body", "original"])
 
     class Meta:
         ordering = ["-imported_at", "-id"]
@@ -189,10 +192,33 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         self.set_derived_fields()
+        if self.pk is not None and not self._state.adding:
+            self._record_imported_version()
         super().save(*args, **kwargs)
+
+    def _record_imported_version(self):
+        """Imports write no history row (it would copy each new article's metadata); the first change
+        records the article as imported, from its stored row, before simple_history records the change."""
+        history = type(self).history
+        if history.filter(id=self.pk).exists():
+            return
+        stored = type(self).objects.select_related("imported_by").filter(pk=self.pk).first()
+        if stored is not None:
+            history.bulk_history_create([stored], default_user=stored.imported_by, default_date=stored.imported_at)
 
     def get_absolute_url(self):
         return reverse("dossier:article-detail", args=[self.pk])
+
+    @property
+    def original_text(self):
+        """The text exactly as imported, before cleaning."""
+        return zlib.decompress(bytes(self.original)).decode("utf-8") if self.original else self.body
+
+    @original_text.setter
+    def original_text(self, text):
+        # Set after the body (Article(body=..., original_text=...) sets properties last): the body
+        # never changes once split into passages, so "same as the body" stays true.
+        self.original = b"" if text == self.body else zlib.compress(text.encode("utf-8"), 6)
 
     def set_derived_fields(self):
         """Fill the fields computed from the body and address (bulk_create skips save(), so importing calls this)."""
@@ -218,7 +244,8 @@ class Article(models.Model):
 
 
 class Passage(models.Model):
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="passages")
+    # No index of its own: passage_unique_position's index starts with the article.
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="passages", db_index=False)
     paragraph = models.PositiveIntegerField(help_text="0-based paragraph index in the body.")
     sentence = models.PositiveIntegerField(help_text="0-based sentence index within the paragraph.")
     start = models.PositiveIntegerField(help_text="Offset of the first character in the body (code points).")

@@ -585,7 +585,9 @@ def environment(results):
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "cpu": _cpu_model(), "platform": platform.platform(),
                     "python": platform.python_version(), "django": django.get_version()},
-        "database": {"vendor": connection.vendor, "version": _database_version()},
+        "database": {"vendor": connection.vendor, "version": _database_version(),
+                     "size_bytes": (size := _database_size()),
+                     "bytes_per_article": round(size / counts["articles"]) if counts["articles"] else None},
         "corpus": counts,
         "results": [result.as_dict() for result in results],
     }
@@ -599,6 +601,21 @@ def _cpu_model():
     except OSError:
         pass
     return platform.processor()
+
+
+def _database_size():
+    """Bytes the database takes: SQLite's pages in use (the file less its free pages), PostgreSQL's
+    pg_database_size."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA page_count")
+            pages = cursor.fetchone()[0]
+            cursor.execute("PRAGMA freelist_count")
+            pages -= cursor.fetchone()[0]
+            cursor.execute("PRAGMA page_size")
+            return pages * cursor.fetchone()[0]
+        cursor.execute("SELECT pg_database_size(current_database())")
+        return cursor.fetchone()[0]
 
 
 def _database_version():

@@ -58,3 +58,37 @@ def test_the_rescore_after_migrate_is_one_query_when_nothing_is_behind(reviewer,
     make_review(make_article(), reviewer, {0: "q"})
     with django_assert_num_queries(1):
         rescore_behind(plan=None)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_text_as_imported_is_compressed_and_import_history_rows_dropped_by_migrating():
+    import zlib
+
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+    from django.utils import timezone
+
+    before = ("dossier", "0007_job_export")
+    executor = MigrationExecutor(connection)
+    executor.migrate([before])
+    apps = executor.loader.project_state([before]).apps
+    Article, History = apps.get_model("dossier", "Article"), apps.get_model("dossier", "HistoricalArticle")
+    now = timezone.now()
+    kept = Article.objects.create(title="Same", body="Clean.", original_text="Clean.", content_hash="a",
+                                  imported_at=now)
+    raw = Article.objects.create(title="Raw", body="Clean two.", original_text="  Clean\ttwo. ",
+                                 content_hash="b", imported_at=now)
+    for article, kinds in ((kept, "+"), (raw, "+~")):
+        for kind in kinds:
+            History.objects.create(id=article.pk, title=article.title, content_hash=article.content_hash,
+                                   imported_at=now, history_date=now, history_type=kind)
+    call_command("migrate", verbosity=0)
+
+    from dossier.models import Article as Current
+
+    stored = dict(Current.objects.values_list("pk", "original"))
+    assert bytes(stored[kept.pk]) == b""
+    assert zlib.decompress(bytes(stored[raw.pk])).decode() == "  Clean\ttwo. "
+    assert Current.objects.get(pk=raw.pk).original_text == "  Clean\ttwo. "
+    # Only an article never changed since its import loses its "created" row: it is the stored row.
+    assert sorted(Current.history.values_list("id", "history_type")) == [(raw.pk, "+"), (raw.pk, "~")]

@@ -47,3 +47,15 @@ def test_paragraphs_group_passages_in_reading_order_with_one_query(django_assert
     with django_assert_num_queries(1):
         paragraphs = [[p.text for p in paragraph] for paragraph in article.paragraphs()]
     assert paragraphs == [["A one.", "A two."], ["B one."]]
+
+
+def test_the_text_as_imported_reads_back_exactly_and_costs_nothing_when_it_is_the_body():
+    same = make_article(body="Already clean text.")
+    assert bytes(same.original) == b"" and same.original_text == "Already clean text."
+    raw = "  Не  чистый\u00a0текст.\r\n\r\n\r\nВторой абзац.  " * 20
+    cleaned = make_article(body=raw)
+    stored = Article.objects.get(pk=cleaned.pk)
+    assert stored.original_text == raw != stored.body
+    assert 0 < len(bytes(stored.original)) < len(raw.encode("utf-8")) / 4  # compressed
+    # Deferred as the lists defer it, then read: still the text as imported.
+    assert Article.objects.for_list().get(pk=cleaned.pk).original_text == raw

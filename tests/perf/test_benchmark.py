@@ -38,6 +38,7 @@ def test_it_generates_measures_writes_json_and_leaves_the_data_as_it_was(tmp_pat
     report = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))
 
     assert report["corpus"]["articles"] == 20 and report["database"]["vendor"]
+    assert report["database"]["bytes_per_article"] == round(report["database"]["size_bytes"] / 20) > 0
     results = report["results"]
     assert [any(name in row["name"] for row in results) for name in NAMES] == [True] * len(NAMES)
     for row in results:

@@ -58,7 +58,9 @@ def table(report):
     corpus, database = report["corpus"], report["database"]
     lines = [
         f"{corpus['articles']:,} articles, {corpus['passages']:,} passages, {corpus['annotations']:,} annotations; "
-        f"{database['vendor']} {database['version']}; {report['machine']['cpus']} CPUs; {report['date']}",
+        f"{database['vendor']} {database['version']}, {database['size_bytes'] / 1e6:.1f} MB "
+        f"({database['bytes_per_article'] or 0:,} bytes per article); {report['machine']['cpus']} CPUs; "
+        f"{report['date']}",
         "",
         "| measured | requests | p50 ms | p95 ms | queries | bar | met | |",
         "|---|---:|---:|---:|---:|---|---|---|",
