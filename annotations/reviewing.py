@@ -7,7 +7,7 @@ from .access import ONLY_REVIEWERS, can_annotate
 from .forms import AnnotationForm
 from .models import Review, ReviewClosed
 from .signals import first_answer, review_refusal
-from .workspace import attach_marks, mark_data
+from .workspace import mark_data, own_marks
 
 
 class Refused(Exception):
@@ -37,18 +37,22 @@ def set_flag(article, user, data):
     if not form.is_valid():
         field = next((name for name in form.errors if name != "__all__"), None)
         raise Refused(form.error_text(), 400, field)
-    review = Review.objects.lock_for(article, user)
-    passage = form.cleaned_data["passage"]
+    review, started = Review.objects.lock_for(article, user)
+    passage, flag, on = (form.cleaned_data[name] for name in ("passage", "flag", "on"))
+    # The reviewer's marks on the passage, read once under the lock: the one to change is among them,
+    # and the rest make the answer (a review just started has none).
+    mine = [] if started else list(review.annotations.filter(passage=passage).select_related("flag"))
+    existing = next((mark for mark in mine if mark.flag_id == flag.pk), None)
     try:
-        review.set_flag(passage, form.cleaned_data["flag"], form.cleaned_data["on"], **form.details())
+        changed = review.set_flag(passage, flag, on, existing=existing, **form.details())
     except ReviewClosed as error:
         raise Refused(str(error), 409) from None
-    attach_marks([passage], article, review, "own")
+    own_marks(passage, [mark for mark in mine if mark.flag_id != flag.pk] + ([changed] if changed else []))
     return {
         "passage": passage.pk,
         "flags": [mark.flag_id for mark in passage.mine],
         "marks": [mark_data(mark) for mark in passage.mine],
-        "flagged": review.flagged_passages(),
+        "flagged": (1 if passage.mine else 0) if started else review.flagged_passages(),
     }
 
 
@@ -56,6 +60,6 @@ def submit(article, user):
     """Submit the user's review of the article (started if need be); submitting twice changes nothing.
     Call inside a transaction."""
     check_may_annotate(user, article)
-    review = Review.objects.lock_for(article, user)
+    review, _ = Review.objects.lock_for(article, user)
     review.submit()
     return review

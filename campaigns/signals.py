@@ -67,11 +67,16 @@ def _closed_to(reviewer):
 
 @receiver(review_refusal, dispatch_uid="campaigns.review_refusal")
 def assigned_to_others(sender, article, reviewer, **kwargs):
-    """Refused where the article is closed to the reviewer (see _closed_to): one query."""
-    closed_to_me = _closed_to(reviewer).filter(article=article).values_list("campaign__name", flat=True).first()
-    if closed_to_me is None:
+    """Refused where the article is closed to the reviewer (see _closed_to): one plain query for an article in
+    no such campaign (every flag toggle asks), a second for one that is."""
+    closing = CampaignArticle.objects.filter(
+        article=article, campaign__state=Campaign.State.OPEN, campaign__allow_unassigned=False
+    ).order_by("pk").values_list("campaign__name", flat=True).first()
+    if closing is None or Assignment.objects.filter(
+        reviewer=reviewer, article=article, campaign__state=Campaign.State.OPEN
+    ).exists():
         return None
-    return f"This article is assigned to other reviewers in the campaign “{closed_to_me}”."
+    return f"This article is assigned to other reviewers in the campaign “{closing}”."
 
 
 @receiver(closed_articles, dispatch_uid="campaigns.closed_articles")

@@ -7,6 +7,8 @@ on and no SECRET_KEY. A server keeps its own settings there (docs/operations.md)
 
 DOSSIER_ENV_FILE  the file to read instead of .env; empty to read none (the tests do)
 DATABASE_URL  database to use (default: SQLite file db.sqlite3 beside manage.py)
+CONN_MAX_AGE  seconds a worker keeps its database connection for later requests, checked before each
+              request's first query; 0 opens one per request (default: 600)
 SECRET_KEY    required unless DEBUG is on
 DEBUG         "1"/"true" to turn on debugging; off by default
 ALLOWED_HOSTS comma-separated host names (default: localhost names)
@@ -160,13 +162,17 @@ TEMPLATES = [
     },
 ]
 
+# Each worker keeps its connection across requests on both databases (a new one costs a PostgreSQL
+# handshake, or SQLite's file open and PRAGMAs, per request), checked before a request's first query
+# and replaced if it went away (a database restart).
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60, conn_health_checks=True
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", 600)),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # Concurrent reviewers: writers queue for the lock instead of failing,
         # and readers never block writers.

@@ -17,6 +17,9 @@ from .flags import Flag
 review_submitted = Signal()
 
 
+UNREAD = object()  # Review.set_flag's `existing` when the caller has not looked it up
+
+
 class ReviewClosed(Exception):
     """A submitted review is final: its flags no longer change."""
 
@@ -29,8 +32,8 @@ class ReviewQuerySet(models.QuerySet):
         return self.select_for_update()
 
     def lock_for(self, article, reviewer):
-        """The reviewer's review of the article, started if need be, locked (see locked())."""
-        return self.locked().get_or_create(article=article, reviewer=reviewer)[0]
+        """(The reviewer's review of the article, locked (see locked()), whether it was started just now)."""
+        return self.locked().get_or_create(article=article, reviewer=reviewer)
 
 
 class Review(models.Model):
@@ -70,21 +73,33 @@ class Review(models.Model):
     def is_submitted(self):
         return self.status == self.Status.SUBMITTED
 
-    def set_flag(self, passage, flag, on, **details):
+    def set_flag(self, passage, flag, on, existing=UNREAD, **details):
         """Put the flag on the passage (with any note, evidence_url, start, end given) or take it off.
 
         Idempotent: the same call twice leaves the same state. A change to a submitted review's
-        annotation (admin, cascades) refreshes the article's summary: signals.py.
+        annotation (admin, cascades) refreshes the article's summary: signals.py. `existing` is this
+        flag's annotation on the passage (or None) when the caller has read it with the review locked,
+        so that no other write can add it meanwhile (reviewing.py); it is looked up here otherwise.
         """
         if self.is_submitted:
             raise ReviewClosed("This review is submitted; its flags can no longer change.")
         # Through the related manager, so each annotation arrives knowing its review (the summary
         # signals ask whether it is submitted).
         key = {"passage": passage, "flag": flag}
-        if not on:
-            self.annotations.filter(**key).delete()
+        if existing is UNREAD:
+            if not on:
+                self.annotations.filter(**key).delete()
+                return None
+            annotation, created = self.annotations.get_or_create(**key, defaults=details)
+        elif not on:
+            if existing is not None:
+                existing.delete()
             return None
-        annotation, created = self.annotations.get_or_create(**key, defaults=details)
+        elif existing is None:
+            # No savepoint as get_or_create takes: the locked review keeps a duplicate from racing in.
+            return self.annotations.create(**key, **details)
+        else:
+            annotation, created = existing, False
         if details and not created:
             for name, value in details.items():
                 setattr(annotation, name, value)
@@ -100,7 +115,7 @@ class Review(models.Model):
             review_submitted.send(sender=Review, review=self)
 
     def flagged_passages(self):
-        return self.annotations.values("passage").distinct().count()
+        return self.annotations.aggregate(passages=models.Count("passage", distinct=True))["passages"]
 
 
 class AnnotationQuerySet(models.QuerySet):

@@ -32,6 +32,23 @@ def test_setting_a_flag_is_idempotent_and_unsetting_takes_it_off(api, reviewer, 
     assert not Annotation.objects.exists()
 
 
+def test_a_flag_write_costs_the_workspace_toggles_queries(api, reviewer, other_reviewer, django_assert_num_queries):
+    from factories import make_article
+
+    article = make_article(body=" ".join(f"Sentence {n}." for n in range(40)))
+    Review.objects.create(article=article, reviewer=other_reviewer)  # the article's summary row exists
+    passages, flag = list(article.passages.all()), Flag.objects.get(shortcut="o")
+    client = api(reviewer)
+    client.get("me")  # the token's last use written: not part of what a write costs
+    # The toggle's (tests/annotations/views/test_review.py) with the token in place of the session and user.
+    with django_assert_num_queries(20):
+        assert flag_on(client, article, passages[0], flag).json()["flagged"] == 1
+    for passage, on in ((passages[1], True), (passages[-1], True), (passages[1], False)):
+        with django_assert_num_queries(13):
+            assert flag_on(client, article, passage, flag, on=on).status_code == 200
+    assert flag_on(client, article, passages[2], flag, on=False).json()["flagged"] == 2
+
+
 def test_the_reviews_rules_hold_as_in_the_workspace(api, reviewer, make_flaggable, django_user_model):
     article, passage, flag = make_flaggable
     client = api(reviewer)

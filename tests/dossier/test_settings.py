@@ -12,11 +12,11 @@ INHERITED = {"PATH", "HOME", "LANG", "TMPDIR", "TZ", "SYSTEMROOT"}
 SHOW = "from django.conf import settings; print(settings.DEBUG, settings.SECRET_KEY, settings.SITE_URL)"
 
 
-def settings_in(env_file, **env):
+def settings_in(env_file, show=SHOW, **env):
     """Import the settings in a new process with only these variables; its (returncode, output)."""
     environ = {name: value for name, value in os.environ.items() if name in INHERITED or name.startswith("LC_")}
     environ.update({"DJANGO_SETTINGS_MODULE": "dossier.settings", "DOSSIER_ENV_FILE": str(env_file), **env})
-    result = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {SHOW}"], cwd=ROOT,
+    result = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {show}"], cwd=ROOT,
                             env=environ, capture_output=True, text=True, timeout=120)
     return result.returncode, (result.stdout + result.stderr).strip()
 
@@ -69,3 +69,12 @@ def test_a_malformed_env_file_is_refused_with_its_line(tmp_path):
     env_file.write_text("DEBUG=1\nSECRET_KEY = spaced\n")
     code, output = settings_in(env_file)
     assert code != 0 and "line 2: not NAME=VALUE" in output
+
+
+def test_both_databases_keep_their_connections_across_requests_checked_before_use(tmp_path):
+    show = ("from django.conf import settings; d = settings.DATABASES['default']; "
+            "print(d['ENGINE'].rsplit('.', 1)[1], d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])")
+    env = {"SECRET_KEY": "k", "DEBUG": "0"}
+    for url, engine in ((f"sqlite:///{tmp_path / 'db.sqlite3'}", "sqlite3"), ("postgres://u@db/d", "postgresql")):
+        assert settings_in("", show, DATABASE_URL=url, **env) == (0, f"{engine} 600 True")
+    assert settings_in("", show, DATABASE_URL="postgres://u@db/d", CONN_MAX_AGE="0", **env) == (0, "postgresql 0 True")

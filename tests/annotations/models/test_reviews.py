@@ -122,10 +122,11 @@ def test_flag_fixture_loads_idempotently_by_natural_key():
 
 def test_lock_for_starts_the_review_once_and_returns_it_after(article, reviewer, django_assert_num_queries):
     with transaction.atomic():
-        started = Review.objects.lock_for(article, reviewer)
+        started, new = Review.objects.lock_for(article, reviewer)
     with transaction.atomic(), django_assert_num_queries(1):
-        again = Review.objects.lock_for(article, reviewer)
+        again, new_again = Review.objects.lock_for(article, reviewer)
     assert again.pk == started.pk and Review.objects.count() == 1
+    assert new and not new_again
 
 
 def test_submitted_keeps_only_the_annotations_of_submitted_reviews(article, reviewer, other_reviewer):

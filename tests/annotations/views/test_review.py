@@ -286,18 +286,46 @@ def test_flag_endpoint_needs_a_csrf_token(reviewer, article):
     assert Annotation.objects.count() == 0
 
 
-def test_flag_endpoint_query_count_is_fixed(client, reviewer, django_assert_num_queries):
+def test_flag_endpoint_query_count_is_fixed(client, reviewer, other_reviewer, django_assert_num_queries):
     client.force_login(reviewer)
     long = make_article(body=" ".join(f"Sentence {n}." for n in range(80)))
+    Review.objects.create(article=long, reviewer=other_reviewer)  # the article's summary row exists
     passages = list(long.passages.all())
     data = {"flag": flag("o").pk, "on": "1"}
-    client.post(annotate_url(long), {**data, "passage": passages[0].pk})  # creates the review
-    # session, user, roles, article, passage, flag, review, annotation lookup, insert (in a savepoint),
-    # its history row, marks, progress; plus the request's own savepoint; and whether an open campaign
-    # keeps the article to other reviewers (campaigns.signals)
-    for passage in (passages[1], passages[-1]):
-        with django_assert_num_queries(17):
-            client.post(annotate_url(long), {**data, "passage": passage.pk})
+    # The first flag: session, user, roles, article, whether an open campaign keeps the article to other
+    # reviewers (campaigns.signals), passage, flag, the review looked up then started (get_or_create's
+    # savepoint, insert, history row), counted in progress on the summary (lock, update, in a savepoint)
+    # and on any assignment, the annotation and its history row; within the request's own savepoint.
+    # No marks or progress to read back: a review started just now has only this flag.
+    with django_assert_num_queries(21):
+        response = client.post(annotate_url(long), {**data, "passage": passages[0].pk})
+    assert response.json()["flagged"] == 1
+    # Later flags: the review (locked) and the reviewer's marks on the passage, then the insert and its
+    # history row, and the progress; on as off.
+    for passage, on in ((passages[1], "1"), (passages[-1], "1"), (passages[1], "0")):
+        with django_assert_num_queries(14):
+            response = client.post(annotate_url(long), {**data, "passage": passage.pk, "on": on})
+        assert response.status_code == 200
+    assert response.json()["flagged"] == 2
+
+
+def test_a_second_flag_on_a_passage_answers_both_marks_in_the_flag_bars_order(client, reviewer, article):
+    client.force_login(reviewer)
+    passage = article.passages.first()
+    first, second = sorted([flag("u"), flag("o")], key=lambda f: (f.order, f.name), reverse=True)
+    post_flag(client, article, passage, first.shortcut, note="kept")
+    data = post_flag(client, article, passage, second.shortcut).json()
+    assert data["flags"] == [second.pk, first.pk] and data["flagged"] == 1
+    assert [mark["note"] for mark in data["marks"]] == ["", "kept"]
+    data = post_flag(client, article, passage, first.shortcut, on=False).json()
+    assert data["flags"] == [second.pk] and data["flagged"] == 1
+
+
+def test_taking_a_flag_off_an_article_never_flagged_starts_the_review_and_answers_nothing(client, reviewer, article):
+    client.force_login(reviewer)
+    data = post_flag(client, article, article.passages.first(), "u", on=False).json()
+    assert data["flags"] == [] and data["marks"] == [] and data["flagged"] == 0
+    assert Review.objects.filter(reviewer=reviewer).count() == 1 and not Annotation.objects.exists()
 
 
 # --- Submitting ------------------------------------------------------------------------------
