@@ -156,6 +156,7 @@ def _save(drafts, source_names, user):
         # What the input or the person importing states wins; else the text's own language, if clear.
         # Detected only now: a duplicate never needs it, and revise() detects a new version's own.
         article.language = draft.language or detect_language(draft.body)
+        article.set_search_fields(dict.fromkeys(draft.authors))  # the search index follows the columns
     bulk_create_with_history([article for article, _, _ in fresh], Article, batch_size=500, default_user=user)
 
     insert_rows(
