@@ -111,7 +111,14 @@ class Matches(Expression):
         pk, *columns = (compiler.compile(expression) for expression in self.source)
         if connection.vendor == "sqlite":
             sql, params = pk
-            return f"{sql} IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)", [*params, self.fts5_query()]
+            # Ordered by import (the table's default order), SQLite should walk that index and test each id
+            # against the matches, stopping after the page: flat for any number of matches. Left to itself it
+            # reads every match's row for its import time, behind the body (10,000 articles: 57 ms for a word
+            # in 3,566 articles, 1 ms walking). The unary + keeps it off the rowid lookup. Any other order (a
+            # score, the bounded count) starts from the matches, which is cheapest when there are few.
+            walk = "+" if _ordered_by_import(compiler.query) else ""
+            return (f"{walk}{sql} IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",
+                    [*params, self.fts5_query()])
         if connection.vendor == "postgresql":
             sql = TSVECTOR.format(**{name: column_sql for name, (column_sql, _) in zip(COLUMNS, columns)})
             return f"({sql}) @@ to_tsquery('simple'::regconfig, %s)", [self.tsquery()]
@@ -129,6 +136,11 @@ class Matches(Expression):
         *whole, last = self.words
         return " & ".join([*(f"'{word}':{weight}" if weight else f"'{word}'" for word in whole),
                            f"'{last}':*{weight}"])
+
+
+def _ordered_by_import(query):
+    ordering = query.order_by or (query.get_meta().ordering if query.default_ordering else ())
+    return bool(ordering) and isinstance(ordering[0], str) and ordering[0].lstrip("-") == "imported_at"
 
 
 def search(queryset, text, column=None):
