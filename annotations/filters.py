@@ -8,7 +8,8 @@ from django.db.models import Exists, OuterRef
 from django_filters.fields import RangeField
 
 from dossier.filters import ArticleFilter, longest
-from dossier.models import Article, Author
+from dossier.models import Author
+from dossier.search import search
 
 from .models import Annotation, ArticleSummary, Flag, Review, ScoredArticle
 
@@ -63,7 +64,7 @@ class CredibilityFilter(ArticleFilter):
 
     author = django_filters.CharFilter(
         label="Author", method="filter_author", max_length=longest(Author, "name"),
-        widget=forms.TextInput(attrs={"placeholder": "Name contains"}),
+        widget=forms.TextInput(attrs={"placeholder": "Author name"}),
     )
     published = django_filters.DateFromToRangeFilter(
         label="Published (from–to)", widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"})
@@ -91,9 +92,8 @@ class CredibilityFilter(ArticleFilter):
         ]
 
     def filter_author(self, queryset, name, value):
-        """Articles with an author whose name contains the text (a subquery, so no duplicate rows)."""
-        authors = Article.authors.through.objects.filter(article=OuterRef("pk"), author__name__icontains=value)
-        return queryset.filter(Exists(authors))
+        """Articles whose authors' names hold every word typed, the last as a prefix (the search index)."""
+        return search(queryset, value, "search_authors")
 
     def filter_status(self, queryset, name, value):
         return queryset.with_status(value)

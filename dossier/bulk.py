@@ -75,3 +75,16 @@ def create_instances(instances, batch_size=500):
                 instance._state.adding, instance._state.db = False, connection.alias
     return instances
 
+
+def update_rows(model, columns, rows, batch_size=5000):
+    """UPDATE by primary key, one statement run over many rows: each row is (*values, pk)."""
+    connection = connections[model.objects.db]
+    quote = connection.ops.quote_name
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(
+        quote(model._meta.db_table), ", ".join(f"{quote(column)} = %s" for column in columns),
+        quote(model._meta.pk.column),
+    )
+    rows = iter(rows)
+    with connection.cursor() as cursor:
+        while batch := list(islice(rows, batch_size)):
+            cursor.executemany(sql, batch)

@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 
 from .models import Article, Outlet
+from .search import search
 
 
 def longest(model, field):
@@ -12,14 +13,15 @@ def longest(model, field):
 # Every text filter is bounded: an unbounded one lets a URL send a LIKE pattern that
 # SQLite refuses ("pattern too complex", over 50,000 bytes) and the page fails.
 class ArticleFilter(django_filters.FilterSet):
+    # Full-text, through the search index (dossier.search): a query with no match costs what one with a match does.
     q = django_filters.CharFilter(
-        field_name="title", lookup_expr="icontains", label="Title contains", max_length=longest(Article, "title"),
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Search titles", "accesskey": "f"}),
+        label="Search title, outlet, author", method="filter_search", max_length=longest(Article, "title"),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Title, outlet or author", "accesskey": "f"}),
     )
     # Typed, not chosen from a list: a list of every outlet grows with the corpus, and so would each page.
     outlet = django_filters.CharFilter(
-        field_name="outlet__name", lookup_expr="icontains", label="Outlet", max_length=longest(Outlet, "name"),
-        widget=forms.TextInput(attrs={"placeholder": "Name contains"}),
+        label="Outlet", method="filter_outlet", max_length=longest(Outlet, "name"),
+        widget=forms.TextInput(attrs={"placeholder": "Outlet name"}),
     )
     language = django_filters.CharFilter(
         lookup_expr="iexact", label="Language", max_length=longest(Article, "language"),
@@ -29,3 +31,11 @@ class ArticleFilter(django_filters.FilterSet):
     class Meta:
         model = Article
         fields = ["q", "outlet", "language"]
+
+    def filter_search(self, queryset, name, value):
+        """Articles whose title, outlet or authors hold every word typed, the last as a prefix."""
+        return search(queryset, value)
+
+    def filter_outlet(self, queryset, name, value):
+        """Articles whose outlet's name holds every word typed, the last as a prefix."""
+        return search(queryset, value, "search_outlet")

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from .folding import search_text
 from .roles import Role, has_role
 from .validators import web_url
 
@@ -168,10 +169,19 @@ class Article(models.Model):
         help_text="SHA-256 of the normalised address: importing the address again makes a new version.",
     )
     version = models.PositiveIntegerField(default=1, editable=False, help_text="Which version of the text this is.")
+    # The title, outlet name and author names folded for search (dossier.folding), as dossier.search
+    # indexes them: FTS5 on SQLite, a GIN index on PostgreSQL.
+    search_title = models.TextField(blank=True, default="", editable=False, help_text="The title, folded for search.")
+    search_outlet = models.TextField(blank=True, default="", editable=False,
+                                     help_text="The outlet's name, folded for search.")
+    search_authors = models.TextField(blank=True, default="", editable=False,
+                                      help_text="The authors' names, folded for search.")
 
     objects = ArticleQuerySet.as_manager()
-    # The text never changes once imported, so the audit trail keeps only the metadata.
-    history = HistoricalRecords(excluded_fields=["body", "original"])
+    # The text never changes once imported, so the audit trail keeps only the metadata; the search
+    # columns only repeat it.
+    history = HistoricalRecords(excluded_fields=["body", "original", "search_title", "search_outlet",
+                                                 "search_authors"])
 
     class Meta:
         ordering = ["-imported_at", "-id"]
@@ -192,6 +202,9 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         self.set_derived_fields()
+        self.set_search_fields()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_title", "search_outlet"}
         if self.pk is not None and not self._state.adding:
             self._record_imported_version()
         super().save(*args, **kwargs)
@@ -225,6 +238,14 @@ class Article(models.Model):
         self.content_hash = content_hash(self.body)
         self.word_count = len(self.body.split())
         self.address_hash = address_hash(self.url)
+
+    def set_search_fields(self, author_names=None):
+        """Fold the title and outlet name (reads self.outlet), and the author names when given, into the
+        search columns; the authors' column otherwise follows Article.authors (dossier.search)."""
+        self.search_title = search_text(self.title)
+        self.search_outlet = search_text(self.outlet.name) if self.outlet_id else ""
+        if author_names is not None:
+            self.search_authors = search_text(" ".join(author_names))
 
     def clean(self):
         if self.pk and self.passages.exists():

@@ -460,8 +460,10 @@ def _generate_article(chunk, index, seed, cast, ids):
     article = _article(rng, index, seed, cast)
     article.pk = article_id = ids.take(Article)
     chunk.articles.append(article)
-    for author in rng.sample(article.staff, min(len(article.staff), rng.choice((1, 1, 1, 2)))):
+    authors = rng.sample(article.staff, min(len(article.staff), rng.choice((1, 1, 1, 2))))
+    for author in authors:
         chunk.authors.append((article_id, author.pk))
+    article.set_search_fields([author.name for author in authors])  # inserted in bulk: no receiver folds them
     lengths = []
     for paragraph, sentence, start, end in article.spans:
         passage_id = ids.take(Passage)

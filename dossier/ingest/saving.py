@@ -155,6 +155,7 @@ def _save(drafts, source_names, user):
         # What the input or the person importing states wins; else the text's own language, if clear.
         # Detected only now: a duplicate never needs it, and revise() detects a new version's own.
         article.language = draft.language or detect_language(draft.body)
+        article.set_search_fields(dict.fromkeys(draft.authors))  # the search index follows the columns
     # Multi-row INSERTs, as the passages: bulk_create_with_history prepared each value of each article
     # and of its history row one by one, three quarters of a 20,000-record file's import. No history
     # row: the article as imported is its first version, recorded on its first change (Article.save()).

@@ -43,9 +43,9 @@ class Command(BaseCommand):
         parser.add_argument("--output", type=Path, help="File to write (replaced only once complete); "
                             "standard output if left out, except for xlsx.")
         filters = parser.add_argument_group("filters (as on the articles page)")
-        filters.add_argument("--title", help="Title contains.")
-        filters.add_argument("--outlet", help="An outlet's name contains.")
-        filters.add_argument("--author", help="An author's name contains.")
+        filters.add_argument("--title", help="Words in the title, outlet or author names (the last may be a prefix).")
+        filters.add_argument("--outlet", help="Words in the outlet's name (the last may be a prefix).")
+        filters.add_argument("--author", help="Words in an author's name (the last may be a prefix).")
         filters.add_argument("--language", help="Language code, e.g. en.")
         filters.add_argument("--published-from", metavar="YYYY-MM-DD")
         filters.add_argument("--published-to", metavar="YYYY-MM-DD")
