@@ -88,8 +88,10 @@ class KeysetPaginator:
         rows = rows[: self.per_page]
         if backwards:
             rows.reverse()
-            if not more:  # back at the start: the first page, full even if rows went meanwhile
+            if len(rows) < self.per_page:  # back at the start, rows gone meanwhile: a full first page
                 return self._page(queryset, keys, sort, nullable)
+            if not more:  # nothing before these: they are the first page
+                return self._made(rows, keys, sort, has_next=True, has_previous=False)
             return self._made(rows, keys, sort, has_next=True, has_previous=True)
         return self._made(rows, keys, sort, has_next=more, has_previous=values is not None and bool(rows))
 

@@ -205,3 +205,13 @@ def test_the_rankings_come_in_keyset_pages(client, editor, reviewer, sort, monke
         forward, backward = walk(client, url, {"sort": sort})
         assert [pk for page in forward for pk in page] == ids and backward == forward
 
+
+
+def test_previous_back_to_the_start_costs_the_first_pages_queries(client, reviewer, corpus,
+                                                                   django_assert_num_queries):
+    client.force_login(reviewer)
+    second = client.get(QUEUE, {"per_page": 3, "cursor": client.get(QUEUE, {"per_page": 3})
+                                .context["table"].page.next_cursor}).context["table"].page
+    with django_assert_num_queries(6):
+        first = client.get(QUEUE, {"per_page": 3, "cursor": second.previous_cursor}).context["table"].page
+    assert not first.has_previous() and first.has_next()
