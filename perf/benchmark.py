@@ -622,7 +622,7 @@ def _page_cursor(table_class, queryset, share, most=90_000):
     if not queryset.query.order_by:
         queryset = queryset.order_by(*queryset.model._meta.ordering)
     keys = keyset.order_keys(queryset, table_class.unique_keys)
-    depth = min(int(queryset.count() * share), most)
+    depth = max(1, min(int(queryset.count() * share), most))
     row = keyset.ordered(queryset, keys, keyset.nullable_keys(queryset, keys)).annotate(
         **{f"_cursor{index}": F(path) for index, (path, _) in enumerate(keys)})[depth - 1]
     sort = [[path, descending] for path, descending in keys]
