@@ -5,7 +5,7 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 
 from dossier.models import Article
-from dossier.tables import ArticleColumns, BoundedPaginator, BoundedTable
+from dossier.tables import ArticleColumns, BoundedTable, KeysetPaginator
 
 from . import aggregates, columns, formatting
 from .models import ArticleSummary, Review
@@ -18,6 +18,7 @@ USER_TEXT = {"td": {"dir": "auto"}}
 
 class QueueTable(ArticleColumns):
     label = "My review queue"
+    paginator_class = KeysetPaginator
     title = tables.Column(
         linkify=lambda record: reverse("annotations:workspace", args=[record.pk]), order_by=("title", "id"),
         attrs=USER_TEXT,
@@ -77,7 +78,8 @@ SELECTION_FORM = "article-selection"  # the id of the page's form the checkboxes
 
 
 class _ArticlesPage(BoundedTable):
-    paginator_class = BoundedPaginator
+    paginator_class = KeysetPaginator
+    unique_keys = ("summary__article_id",)  # a score sort's last key once the summary join is inner
     label = "Articles"
 
     def rows_html(self):
@@ -138,6 +140,8 @@ CredibilityTable = type("CredibilityTable", (_ArticlesPage,), {
 
 class RankingTable(BoundedTable):
     """Outlets or authors annotated by aggregates.with_credibility(), best sourced first."""
+
+    paginator_class = KeysetPaginator
 
     name = tables.Column(
         linkify=lambda record: reverse(f"annotations:{record._meta.model_name}", args=[record.pk]),

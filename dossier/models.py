@@ -195,6 +195,8 @@ class Article(models.Model):
         indexes = [
             # The article list's default order.
             models.Index(fields=["-imported_at", "-id"], name="article_imported_idx"),
+            # The queue and the articles table sorted by title, at any page (keyset: title and id after a cursor).
+            models.Index(fields=["title", "id"], name="article_title_idx"),
         ]
 
     def __str__(self):

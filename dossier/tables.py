@@ -1,63 +1,144 @@
 import django_tables2 as tables
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.utils.functional import cached_property
 from django_tables2.rows import BoundRows
 
+from . import pagination
 
-class BoundedPaginator(Paginator):
-    """Pages through the first MAX_ROWS rows only, so that counting them and reaching the deepest page
-    cost the same however large the table grows. Past that, narrow the filter, reverse the sort or export.
+
+class KeysetPage:
+    """One page of a KeysetPaginator: its rows, and the cursors of the pages before and after it."""
+
+    def __init__(self, object_list, paginator, next_cursor=None, previous_cursor=None):
+        self.object_list, self.paginator = object_list, paginator
+        self.next_cursor, self.previous_cursor = next_cursor, previous_cursor
+
+    def __len__(self):
+        return len(self.object_list)
+
+    def has_next(self):
+        return self.next_cursor is not None
+
+    def has_previous(self):
+        return self.previous_cursor is not None
+
+    def has_other_pages(self):
+        return self.has_next() or self.has_previous()
+
+
+class KeysetPaginator:
+    """Pages by keyset: the next page is the rows after the last row's sort keys (the previous one,
+    the rows before the first row's), so every page costs what the first page costs at any depth.
+
+    The table's queryset may be in any order of fields or annotations (ending on the id); the count
+    is exact up to COUNT_LIMIT and "COUNT_LIMIT+" above it, one bounded count per request.
+    A cursor this site did not give out, or one of another sort, shows the first page and says so.
     """
 
-    MAX_ROWS = 1000
+    COUNT_LIMIT = 10_000
+    SALT = "dossier.tables.cursor"
+    BAD_CURSOR = "That page link is out of date or damaged (or belongs to another sort): this is the first page."
+
+    def __init__(self, rows, per_page, cursor=None, unique=()):
+        self.rows, self.per_page, self.cursor, self.unique = rows, per_page, cursor, unique
+        self.message = None  # why the page asked for was not shown, if it was not
+
+    @property
+    def queryset(self):
+        queryset = self.rows.data.data  # the table's queryset, sorted by the table
+        if not queryset.query.order_by:  # the model's own order, made explicit so that it can be keyed
+            queryset = queryset.order_by(*queryset.model._meta.ordering)
+        return queryset
 
     @cached_property
     def found(self):
-        """Rows the table holds, counted up to one past MAX_ROWS (in any order: the count is the same)."""
-        data = self.object_list.data.data  # the table's queryset, or a list
-        if isinstance(data, QuerySet):
-            return data.order_by()[: self.MAX_ROWS + 1].count()
-        return len(data)
+        """Rows the table holds, counted up to one past COUNT_LIMIT (in any order: the count is the same)."""
+        return self.queryset.order_by().values("pk")[: self.COUNT_LIMIT + 1].count()
 
     @property
     def capped(self):
-        return self.found > self.MAX_ROWS
+        """More rows than COUNT_LIMIT: the count reads "10,000+"."""
+        return self.found > self.COUNT_LIMIT
 
-    @cached_property
+    @property
     def count(self):
-        return min(self.found, self.MAX_ROWS)
+        return min(self.found, self.COUNT_LIMIT)
 
-    def page(self, number):
-        """The page's rows, their ids found first: rows skipped over on the way are never read whole."""
-        rows = self.object_list
-        queryset = rows.data.data
-        if not isinstance(queryset, QuerySet) or queryset.query.group_by is not None:
-            return super().page(number)  # a list, or grouped rows: each row is computed anyway
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        ids = list(queryset.values_list("pk", flat=True)[bottom:top])
-        records = queryset.in_bulk(ids)
-        # A row can stop matching between the two reads (a review submitted meanwhile): it is left out.
-        return self._get_page(BoundRows([records[pk] for pk in ids if pk in records], rows.table), number, self)
+    def page(self, number=None):
+        """The page the cursor points to (the first page without one); `number` is ignored: a keyset
+        page has no number. One query (plus prefetches); the count is read only if the page shows it."""
+        queryset = self.queryset
+        keys = pagination.order_keys(queryset, self.unique)
+        sort = [[path, descending] for path, descending in keys]
+        nullable = pagination.nullable_keys(queryset, keys)
+        values, backwards = None, False
+        if self.cursor:
+            try:
+                data = pagination.decode(self.cursor, sort, self.SALT, keys)
+                values, backwards = data["v"], bool(data.get("b"))
+            except pagination.BadCursor:
+                self.message = self.BAD_CURSOR
+        try:
+            rows = pagination.rows(queryset, keys, values, self.per_page, backwards, nullable)
+        except (ValueError, TypeError, ValidationError):  # signed, but not of the key's type: not ours
+            self.message, values, backwards = self.BAD_CURSOR, None, False
+            rows = pagination.rows(queryset, keys, None, self.per_page, False, nullable)
+        more = len(rows) > self.per_page
+        rows = rows[: self.per_page]
+        if backwards:
+            rows.reverse()
+            if len(rows) < self.per_page:  # back at the start, rows gone meanwhile: a full first page
+                return self._page(queryset, keys, sort, nullable)
+            if not more:  # nothing before these: they are the first page
+                return self._made(rows, keys, sort, has_next=True, has_previous=False)
+            return self._made(rows, keys, sort, has_next=True, has_previous=True)
+        return self._made(rows, keys, sort, has_next=more, has_previous=values is not None and bool(rows))
+
+    def _page(self, queryset, keys, sort, nullable):
+        rows = pagination.rows(queryset, keys, None, self.per_page, False, nullable)
+        return self._made(rows[: self.per_page], keys, sort, len(rows) > self.per_page, False)
+
+    def _made(self, rows, keys, sort, has_next, has_previous):
+        def cursor(row, **extra):
+            return pagination.encode(sort, pagination.key_values(row, keys), self.SALT, **extra)
+
+        return KeysetPage(
+            BoundRows(rows, self.rows.table), self,
+            next_cursor=cursor(rows[-1]) if has_next and rows else None,
+            previous_cursor=cursor(rows[0], b=1) if has_previous and rows else None,
+        )
 
 
 class BoundedTable(tables.Table):
     """A table whose ?per_page= stays between 1 and MAX_PER_PAGE, whatever the URL says.
 
-    A table whose rows can number in the hundred thousands sets `paginator_class = BoundedPaginator`.
+    A table whose rows can number in the hundred thousands sets `paginator_class = KeysetPaginator`:
+    its pages then follow ?cursor= (prefixed as the table's other parameters) rather than ?page=.
     """
 
     MAX_PER_PAGE = 100
     paginator_class = Paginator
+    unique_keys = ()  # sort keys besides the id that tell rows apart (KeysetPaginator)
     label = "Table"  # the name of the box it scrolls in (templates/_table.html), for screen readers
+
+    @property
+    def prefixed_cursor_field(self):
+        return f"{self.prefix}cursor"
+
+    @property
+    def keyset(self):
+        return issubclass(self.paginator_class, KeysetPaginator)
 
     def paginate(self, paginator_class=None, per_page=None, page=1, *args, **kwargs):
         # The table's own paginator: list views hand in Django's plain Paginator as their default.
         per_page = min(max(int(per_page or 50), 1), self.MAX_PER_PAGE)
+        if self.keyset:
+            request = getattr(self, "request", None)
+            cursor = request.GET.get(self.prefixed_cursor_field) if request is not None else None
+            self.paginator = self.paginator_class(self.rows, per_page, cursor, self.unique_keys)
+            self.page = self.paginator.page()
+            return self
         return super().paginate(self.paginator_class, per_page, page, *args, **kwargs)
 
     @property

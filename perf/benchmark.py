@@ -28,21 +28,23 @@ import django
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, F
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
+from dossier import pagination as keyset
 from dossier.ingest import Metadata, import_file, import_paths, import_urls
 from dossier.ingest.anchoring import Anchor, reanchor
 from dossier.ingest.fetching import Fetcher
 from dossier.ingest.segmenting import segment
 from dossier.models import Article, Author, Outlet, Passage
 from dossier.roles import Role
-from dossier.tables import BoundedPaginator
+from dossier.tables import KeysetPaginator
 
-from annotations import summaries
-from annotations.models import Annotation, ArticleSummary, Export, Flag, Review
+from annotations import columns, summaries
+from annotations.models import Annotation, ArticleSummary, Export, Flag, Review, ScoredArticle
+from annotations.tables import CredibilityTable, QueueTable
 
 from campaigns.models import Campaign
 
@@ -142,12 +144,19 @@ class Benchmark:
 
     def pages(self):
         table = {"status": "reviewed", "sort": "-sourced_fact_share"}
-        reachable = min(ArticleSummary.objects.reviewed().count(), BoundedPaginator.MAX_ROWS)
-        deepest = max(1, -(-reachable // PER_PAGE))
         self.page("Articles table, reviewed, by sourced-fact share: first page",
                   lambda i: ("/", table), Bar(25, 50))
-        self.page(f"Articles table, same filter and sort: page {deepest}, the deepest",
-                  lambda i: ("/", {**table, "page": deepest}), Bar(25, 50))
+        # A cursor as the page's Next link carries one, after the row at 90% of the rows (or row 90,000).
+        articles = ScoredArticle.objects.for_table().with_status(ArticleSummary.Status.REVIEWED)
+        depth, cursor = _page_cursor(CredibilityTable, columns.sort(articles, [table["sort"]]), 0.9)
+        self.page(f"Articles table, same filter and sort: a page after row {depth:,}",
+                  lambda i: ("/", {**table, "cursor": cursor}), Bar(25, 50))
+        queue = reverse("annotations:queue")
+        reviewer = get_user_model().objects.get(username=REVIEWER)
+        self.page("Reviewer queue: first page", lambda i: (queue, {}), Bar(25), client=self.reviewer_client)
+        depth, cursor = _page_cursor(QueueTable, Article.objects.for_list().with_review_status(reviewer), 0.9)
+        self.page(f"Reviewer queue: a page after row {depth:,}", lambda i: (queue, {"cursor": cursor}), Bar(25),
+                  client=self.reviewer_client)
         # Through the search index: a word in no title costs what a common one does. "mugla" is Muğla, a
         # place in the corpus's Turkish titles, typed as a reader without a Turkish keyboard would.
         self.page("Articles table, title search with no match", lambda i: ("/", {"q": "qzxjv"}), Bar(25))
@@ -626,3 +635,16 @@ def _database_version():
     with connection.cursor() as cursor:
         cursor.execute("select sqlite_version()" if connection.vendor == "sqlite" else "show server_version")
         return cursor.fetchone()[0]
+
+
+def _page_cursor(table_class, queryset, share, most=90_000):
+    """(depth, cursor): the cursor a keyset table's Next link gives after the row at `share` of the
+    queryset's rows (row `most` at most), in its default order."""
+    if not queryset.query.order_by:
+        queryset = queryset.order_by(*queryset.model._meta.ordering)
+    keys = keyset.order_keys(queryset, table_class.unique_keys)
+    depth = max(1, min(int(queryset.count() * share), most))
+    row = keyset.ordered(queryset, keys, keyset.nullable_keys(queryset, keys)).annotate(
+        **{f"_cursor{index}": F(path) for index, (path, _) in enumerate(keys)})[depth - 1]
+    sort = [[path, descending] for path, descending in keys]
+    return depth, keyset.encode(sort, keyset.key_values(row, keys), KeysetPaginator.SALT)

@@ -58,13 +58,14 @@ class CredibilityListView(FilteredTableView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         paginator = context["table"].paginator
-        # A big export answers with its job's page, which a link marked `download` would save as a file.
+        # A big export answers with its job's page, which a link marked `download` would save as a file. Past
+        # the count's bound the row count is unknown: the links are plain, and the export decides.
         context["background_export"] = paginator.capped or paginator.count > settings.DOSSIER_EXPORT_TASK_ROWS
         context["job"] = self.job
         if self.selection:
             # The filter the page shows, for "every row matching these filters" (no page, sort, export or job).
             query = self.request.GET.copy()
-            for key in ("page", "per_page", "sort", "_export", "job"):
+            for key in ("page", "cursor", "per_page", "sort", "_export", "job"):
                 query.pop(key, None)
             context["selection"] = {**self.selection, "filter": query.urlencode()}
         return context

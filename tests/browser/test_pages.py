@@ -43,6 +43,8 @@ class Page:
 PAGES = [
     Page("login", None, lambda corpus: reverse("login")),
     Page("queue", "rita", lambda corpus: reverse("annotations:queue")),
+    # A page of one row after the newest article: First, Previous and Next links.
+    Page("queue, a later page", "rita", lambda corpus: f"{reverse('annotations:queue')}?per_page=1&cursor={_second()}"),
     Page("articles", "ada", lambda corpus: reverse("annotations:articles")),
     Page("articles, an export done", "ada", lambda corpus: f"{reverse('annotations:articles')}?job={export_job().pk}"),
     Page("outlets", "ed", lambda corpus: reverse("annotations:outlets")),
@@ -76,6 +78,17 @@ PAGES = [
     Page("api docs", "ed", lambda corpus: reverse("api:openapi-view"), ready=".opblock",
          excused=frozenset({"nested-interactive"})),
 ]
+
+
+def _second():
+    """The queue's cursor after its first row (the newest article), as its Next link of one row gives it."""
+    from dossier import pagination
+    from dossier.models import Article
+    from dossier.tables import KeysetPaginator
+
+    newest = Article.objects.order_by("-imported_at", "-id").first()
+    return pagination.encode([["imported_at", True], ["id", True]], [newest.imported_at, newest.pk],
+                             KeysetPaginator.SALT)
 
 
 def export_job():

@@ -48,9 +48,9 @@ def test_article_list_costs_the_same_queries_for_any_page_size(
     for n in range(30):
         article = make_article(body=f"Text number {n}.", authors=[f"Author {n}"], outlet=f"Outlet {n}")
         make_review(article, reviewer, {0: "u"})
-    # session, user, roles, count (bounded), the page's ids, its rows, authors prefetch, the filter's flags
+    # session, user, roles, count (bounded), the page's rows, authors prefetch, the filter's flags
     for per_page in (1, 10, 30):
-        with django_assert_num_queries(8):
+        with django_assert_num_queries(7):
             response = client.get(LIST, {"per_page": per_page, "sort": "-sourced_fact_share"})
         assert len(response.context["table"].page.object_list) == per_page
 
@@ -82,11 +82,12 @@ def test_paging_through_one_import_shows_every_article_once(client, editor):
     import_file("many.jsonl", records.encode())  # one imported_at for all
     client.force_login(editor)
     for sort in ("", "language", "-imported_at"):
-        seen = []
-        for page in (1, 2, 3):
-            table = client.get(LIST, {"page": page, "sort": sort}).context["table"]
+        seen, cursor = [], None
+        for _ in (1, 2, 3):
+            table = client.get(LIST, {"sort": sort, **({"cursor": cursor} if cursor else {})}).context["table"]
             seen += [row.record.pk for row in table.page.object_list]
-        assert len(seen) == len(set(seen)) == 120
+            cursor = table.page.next_cursor
+        assert len(seen) == len(set(seen)) == 120 and cursor is None
 
 
 def test_sorting_cannot_reach_into_related_fields(client, editor):
@@ -378,13 +379,13 @@ def test_ranking_pages_cost_the_same_queries_for_any_number_of_rows(client, edit
     client.force_login(editor)
     make_article(outlet="Only one", authors=["Only author"])
     for name in ("outlets", "authors"):
-        # session, user, roles; the ranked table's count (nothing reviewed: no page); the others' count and page
-        with django_assert_num_queries(6):
+        # session, user, roles; each table's keyset page (the rankings show no count)
+        with django_assert_num_queries(5):
             client.get(reverse(f"annotations:{name}"))
     for n in range(20):
         make_article(body=f"Text {n}.", outlet=f"Outlet {n}", authors=[f"Author {n}"])
     for name in ("outlets", "authors"):
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(5):
             client.get(reverse(f"annotations:{name}"))
 
 
@@ -419,40 +420,43 @@ def test_profile_pages_cost_the_same_queries_for_any_number_of_articles(
 
     client.force_login(editor)
     # session, user, roles, outlet, its scores, its articles' figures for the intervals, distribution, flags,
-    # count, the page's ids, its rows, authors prefetch
-    assert count_for(1) == count_for(30) == 12
+    # count, the page's rows, authors prefetch
+    assert count_for(1) == count_for(30) == 11
 
 
 # --- Scale: bounded pages, index-served score sorts ----------------------------------------------
 
-def test_pages_reach_the_first_max_rows_and_the_count_says_there_are_more(client, editor, reviewer, monkeypatch):
-    from dossier.tables import BoundedPaginator
+def test_past_the_count_limit_the_count_says_so_and_the_pages_still_reach_every_row(
+    client, editor, reviewer, monkeypatch
+):
+    from dossier.tables import KeysetPaginator
 
-    monkeypatch.setattr(BoundedPaginator, "MAX_ROWS", 4)
+    monkeypatch.setattr(KeysetPaginator, "COUNT_LIMIT", 4)
     for n in range(6):
         make_review(make_article(title=f"Article {n}", body=f"Claim {n}."), reviewer, {0: "q" if n % 2 else "u"})
     client.force_login(editor)
-    response = client.get(LIST, {"per_page": 3, "page": 9})
+    response = client.get(LIST, {"per_page": 4})
     table = response.context["table"]
-    assert table.paginator.capped and table.paginator.count == 4 and table.paginator.num_pages == 2
-    assert len(titles(response)) == 1  # page 9 is out of reach: the last reachable page is shown
-    page = response.content.decode()
-    assert "More than 4 articles" in page and "export them all" in page
+    assert table.paginator.capped and table.paginator.count == 4
+    assert "4+ articles" in response.content.decode() and response.context["background_export"]
+    following = client.get(LIST, {"per_page": 4, "cursor": table.page.next_cursor})
+    assert len(titles(response)) + len(titles(following)) == 6
+    assert following.context["table"].page.next_cursor is None
     # The export is not bounded: it holds every row.
     export = client.get(LIST, {"_export": "json"})
     assert len(json.loads(b"".join(export.streaming_content))) == 6
 
 
-def test_an_outlets_articles_are_bounded_and_say_so(client, editor, monkeypatch):
+def test_an_outlets_articles_count_up_to_the_limit_and_say_so(client, editor, monkeypatch):
     from dossier.models import Outlet
-    from dossier.tables import BoundedPaginator
+    from dossier.tables import KeysetPaginator
 
-    monkeypatch.setattr(BoundedPaginator, "MAX_ROWS", 4)
+    monkeypatch.setattr(KeysetPaginator, "COUNT_LIMIT", 4)
     for n in range(6):
         make_article(title=f"Wire story {n}", outlet="The Wire")
     client.force_login(editor)
     page = client.get(reverse("annotations:outlet", args=[Outlet.objects.get(name="The Wire").pk])).content.decode()
-    assert "More than 4 articles" in page and "export" not in page.split("More than")[1].split("</p>")[0]
+    assert "4+ articles" in page
 
 
 def test_a_count_within_the_bound_is_exact(client, editor, scored):
