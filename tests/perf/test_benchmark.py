@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 NAMES = ["first page", "the deepest", "Article summary", "workspace", "Outlet page", "Flag toggle", "Summary refresh",
          "CSV export", "plain-text articles", "JSONL", "by address", "Re-anchoring",
-         "Opening a campaign"]
+         "Opening a campaign", "Campaign page"]
 
 
 @pytest.fixture
