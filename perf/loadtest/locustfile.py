@@ -82,6 +82,7 @@ TABLE_SORTS = ("-sourced_fact_share", "unsourced_share", "-opinion_share", "-agr
                "outlet", "-word_count", "-reviewers", "status")
 TABLE_FILTERS = ({}, {}, {"status": "reviewed"}, {"status": "in_review"}, {"status": "not_started"},
                  {"outlet": "wire"}, {"q": "question"}, {"language": "en"})
+EXPORT_EVERY = 8  # an editor's every 8th step exports the table (and, with the worker, every 8th, offset 4, imports)
 IMPORT_RECORDS = 3
 TASK_TIMEOUT = 60  # seconds a job may take from the request to "done" before it counts as failed
 TASK_POLL = 0.5
@@ -372,6 +373,7 @@ class Editor(Visitor):
         self.rng = random.Random(f"{SEED}:{self.username}")
         self.articles, self.outlets = [], []  # ids seen in the pages' links
         self.imports = itertools.count(1)
+        self.steps = 0
         self.log_in()
 
     def table(self):
@@ -515,12 +517,16 @@ class Editor(Visitor):
     def step(self):
         # One step picked by the editor's own seeded generator (locust's task weights draw from the shared,
         # unseeded one), so a run repeats with the same --seed as the reviewers' choices do.
+        # Exports and imports come at a fixed pace, so that even a short or slow run has some.
         if _stopping:
             return
+        self.steps += 1
+        if self.steps % EXPORT_EVERY == 0:
+            return self.export()
+        if WORKER and IMPORT_TOKEN and self.steps % EXPORT_EVERY == EXPORT_EVERY // 2:
+            return self.import_records()
         choices = [(self.table, 5), (self.summary, 4), (self.outlets_ranking, 1), (self.authors_ranking, 1),
-                   (self.outlet, 1), (self.api_list, 3), (self.export, 1)]
-        if WORKER and IMPORT_TOKEN:
-            choices.append((self.import_records, 1))
+                   (self.outlet, 1), (self.api_list, 3)]
         steps, weights = zip(*choices)
         self.rng.choices(steps, weights)[0]()
 
