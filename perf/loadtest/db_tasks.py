@@ -1,16 +1,21 @@
 """Database steps of the load test, run by perf/loadtest/run.py in the environment it gives the server.
 
   db_tasks.py articles FILE --count N --seed S   write N small JSONL articles (no Django needed)
-  db_tasks.py users --count N --prefix P         create reviewer accounts P01..PN; password from $LOADTEST_PASSWORD
-  db_tasks.py verify --acks FILE --prefix P      compare acknowledged toggles and submits with the database;
-                                                 prints JSON, exits 1 on any mismatch
+  db_tasks.py users --count N --prefix P [--role R]
+                                                 create accounts P01..PN in group R (default Reviewer);
+                                                 password from $LOADTEST_PASSWORD
+  db_tasks.py verify --acks FILE --prefix P [--wait-for-jobs S]
+                                                 compare acknowledged toggles, submits and imports with the
+                                                 database (after waiting up to S seconds for the task
+                                                 worker's jobs to end); prints JSON, exits 1 on any mismatch
 """
 import argparse
 import json
 import os
 import random
 import sys
-from collections import defaultdict
+import time
+from collections import Counter, defaultdict
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parents[2]  # the project: perf/loadtest/db_tasks.py → .
@@ -57,7 +62,7 @@ def setup_django():
     django.setup()
 
 
-def create_users(count, prefix):
+def create_users(count, prefix, role="Reviewer"):
     setup_django()
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
@@ -68,15 +73,15 @@ def create_users(count, prefix):
 
     password = os.environ["LOADTEST_PASSWORD"]
     hashed = make_password(password)  # hashed once: the hasher is slow on purpose
-    reviewers = Group.objects.get(name=Role.REVIEWER)
+    group = Group.objects.get(name=Role(role))
     User = get_user_model()
     with transaction.atomic():
         for number in range(1, count + 1):
             user, _ = User.objects.update_or_create(
                 username=f"{prefix}{number:02d}", defaults={"password": hashed, "is_active": True}
             )
-            user.groups.add(reviewers)
-    print(f"{count} reviewer accounts ready ({prefix}01..{prefix}{count:02d}).")
+            user.groups.add(group)
+    print(f"{count} {role} accounts ready ({prefix}01..{prefix}{count:02d}).")
 
 
 def read_acks(path):
@@ -88,21 +93,47 @@ def read_acks(path):
     return entries
 
 
-def verify(acks_path, prefix):
+def wait_for_jobs(seconds):
+    """Wait until the task worker has no job queued or running (or `seconds` pass); what became of them all."""
+    from django_tasks_db.models import DBTaskResult
+
+    from dossier.models import Job
+
+    deadline = time.monotonic() + seconds
+    while Job.objects.filter(status__in=[Job.Status.QUEUED, Job.Status.RUNNING]).exists():
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    jobs = Counter(f"{kind} {status}" for kind, status in Job.objects.values_list("kind", "status"))
+    tasks = Counter(DBTaskResult.objects.values_list("status", flat=True))
+    return {"jobs": dict(sorted(jobs.items())), "task_results": dict(sorted(tasks.items()))}
+
+
+def verify(acks_path, prefix, wait=0):
     """For each (reviewer, article, passage, flag): the last acknowledged state must be the database's.
 
     A toggle without an answer (refused, failed, cut off) leaves its key uncertain: either state may
-    hold, and it is counted apart (the run fails on the error anyway). The same for submits.
+    hold, and it is counted apart (the run fails on the error anyway). The same for submits. Every
+    title of an import the API accepted (202) must be an article once the worker's jobs have ended.
     """
     setup_django()
+    from dossier.models import Article
+
     from annotations.models import Annotation, Review
+
+    jobs = wait_for_jobs(wait)
 
     entries = read_acks(acks_path) if os.path.exists(acks_path) else []
     expected, uncertain = {}, set()  # key -> bool; keys whose last outcome is unknown
     submitted, submit_uncertain = set(), set()
+    imported = set()
     counts = defaultdict(int)
     for entry in entries:
-        if entry["type"] == "toggle":
+        if entry["type"] == "import":
+            counts["imports_acknowledged" if entry["ack"] else "imports_unacknowledged"] += 1
+            if entry["ack"]:
+                imported.update(entry["titles"])
+        elif entry["type"] == "toggle":
             key = (entry["user"], entry["article"], entry["passage"], entry["flag"])
             if entry["ack"]:
                 counts["toggles_acknowledged"] += 1
@@ -152,11 +183,17 @@ def verify(acks_path, prefix):
                 "user": key[0], "article": key[1], "submit": True,
                 "acknowledged": key in submitted, "database": key in db_submitted,
             })
+    found = set(Article.objects.filter(title__in=imported).values_list("title", flat=True)) if imported else set()
+    for title in sorted(imported - found):
+        mismatches.append({"import": title, "acknowledged": True, "database": "absent"})
     report = {
         **{name: counts[name] for name in (
             "toggles_acknowledged", "toggles_on", "toggles_off", "toggles_unacknowledged",
-            "submits_acknowledged", "submits_unacknowledged",
+            "submits_acknowledged", "submits_unacknowledged", "imports_acknowledged", "imports_unacknowledged",
         )},
+        "imported_articles_expected": len(imported),
+        "imported_articles_found": len(found),
+        **jobs,
         "keys_checked": len((set(expected) | in_db) - uncertain),
         "keys_uncertain": len(uncertain),
         "annotations_in_database": len(in_db),
@@ -179,17 +216,19 @@ def main():
     users = commands.add_parser("users")
     users.add_argument("--count", type=int, required=True)
     users.add_argument("--prefix", default="load")
+    users.add_argument("--role", default="Reviewer", choices=["Reviewer", "Editor", "Admin"])
     check = commands.add_parser("verify")
     check.add_argument("--acks", required=True)
     check.add_argument("--prefix", default="load")
+    check.add_argument("--wait-for-jobs", type=float, default=0, help="seconds to wait for the worker's jobs")
     args = parser.parse_args()
     if args.command == "articles":
         write_articles(args.file, args.count, args.seed)
         return 0
     if args.command == "users":
-        create_users(args.count, args.prefix)
+        create_users(args.count, args.prefix, args.role)
         return 0
-    return verify(args.acks, args.prefix)
+    return verify(args.acks, args.prefix, args.wait_for_jobs)
 
 
 if __name__ == "__main__":
