@@ -3,10 +3,10 @@ import math
 from dataclasses import dataclass
 
 from django.db.models import Case, Count, F, FloatField, Q, Sum, When
-from django.db.models.functions import Cast, Coalesce, Floor, NullIf
+from django.db.models.functions import Cast, Coalesce, NullIf
 
 from . import scoring
-from .models import Annotation, ArticleSummary
+from .models import ArticleSummary, Flag
 
 BANDS = 10
 # Outlets and authors with fewer reviewed articles are listed apart ("too few reviewed"), not ranked.
@@ -16,7 +16,8 @@ SOURCING = ("sourcing_units", "sourcing_sourced", "sourcing_unsourced", "sourcin
 
 def with_credibility(queryset):
     """Annotate outlets or authors (anything with `articles`) with their reviewed articles' characters per
-    category, `articles`, `reviewed` and the shares: one grouped query, no per-row work.
+    category, `articles`, `reviewed` and the shares: one grouped query over their articles. The pages
+    read the same figures stored (OutletTotals, AuthorTotals), which annotations/totals.py keeps.
     """
     reviewed = ArticleSummary.status_is(ArticleSummary.Status.REVIEWED, through="articles__summary__")
     chars = {
@@ -111,33 +112,21 @@ class Distribution:
         return sum(band.count for band in self.bands) + self.without_facts
 
 
-def distribution(articles):
-    """Reviewed articles among `articles` (a queryset) counted by sourced-fact share in ten bands: one query."""
-    counts, without_facts = [0] * BANDS, 0
-    rows = (
-        ArticleSummary.objects.reviewed()
-        .filter(article__in=articles)
-        .annotate(band=Floor(F("sourced_fact_share") * BANDS))
-        .values("band")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for row in rows:
-        if row["band"] is None:
-            without_facts += row["n"]
-        else:
-            counts[min(int(row["band"]), BANDS - 1)] += row["n"]  # 100% joins the top band
+def distribution(totals):
+    """An outlet's or author's reviewed articles counted by sourced-fact share in ten bands, from its
+    stored totals (annotations/totals.py): no query."""
+    counts = list(totals.bands) or [0] * BANDS
     top = max(counts) or 1
     step = 100 // BANDS
     bands = [Band(i * step, (i + 1) * step, count, count / top) for i, count in enumerate(counts)]
-    return Distribution(bands, without_facts)
+    return Distribution(bands, totals.without_facts)
 
 
-def most_used_flags(articles, limit=5):
-    """[(flag name, category, uses)] in submitted reviews of `articles`, most used first: one query."""
-    return list(
-        Annotation.objects.submitted().filter(review__article__in=articles)
-        .values_list("flag__name", "flag__category")
-        .annotate(uses=Count("pk"))
-        .order_by("-uses", "flag__name")[:limit]
-    )
+def most_used_flags(totals, limit=5):
+    """[(flag name, category, uses)] in the submitted reviews of an outlet's or author's articles, most
+    used first, from its stored totals: one query (the flags' names)."""
+    uses = {int(flag_id): n for flag_id, n in totals.flag_uses.items() if n}
+    flags = Flag.objects.filter(pk__in=uses).values_list("pk", "name", "category")
+    return sorted(((name, category, uses[pk]) for pk, name, category in flags), key=lambda row: (-row[2], row[0]))[
+        :limit
+    ]
