@@ -186,7 +186,7 @@ def not_started(article_ids):
         [ArticleSummary.not_started(article_id) for article_id in article_ids], batch_size=BATCH,
         ignore_conflicts=True,
     )
-    group_totals.refresh_articles(article_ids)
+    group_totals.refresh(*group_totals.groups_of(article_ids), intervals=False)
 
 
 def differences(article_ids):

@@ -2,6 +2,7 @@
 in the transaction that changes those, so each costs what the group's articles cost, never the corpus.
 """
 import math
+from collections import defaultdict
 
 from django.db.models import Count, F, FloatField, Q, Sum
 from django.db.models.functions import Coalesce, Floor
@@ -10,7 +11,7 @@ from django.db.models.lookups import Exact, GreaterThanOrEqual
 from dossier.bulk import batches
 from dossier.models import Article, Author, Outlet
 
-from . import scoring
+from . import aggregates, scoring
 from .models import Annotation, ArticleFlagUse, ArticleSummary, AuthorTotals, OutletTotals
 from .models.totals import BANDS
 
@@ -37,24 +38,27 @@ def refresh_articles(article_ids):
     refresh(outlets, authors)
 
 
-def refresh(outlet_ids=(), author_ids=()):
-    """Store fresh totals of these outlets and authors: three queries a kind (grouped sums, flag uses, upsert)."""
+def refresh(outlet_ids=(), author_ids=(), intervals=True):
+    """Store fresh totals of these outlets and authors: four queries a kind (grouped sums, flag uses, the
+    reviewed summaries for the intervals, upsert). intervals=False: only not-started articles came or
+    went, which no interval counts."""
     for model, ids in ((Outlet, outlet_ids), (Author, author_ids)):
         for batch in batches(sorted(ids)):
-            _store(model, fresh(model, batch))
+            _store(model, fresh(model, batch, intervals=intervals), intervals)
 
 
-def _store(model, rows):
+def _store(model, rows, intervals=True):
     totals = KINDS[model]
     subject = totals._meta.pk.name
     if rows:
         totals.objects.bulk_create(
             [totals(**{f"{subject}_id": pk}, **values) for pk, values in rows.items()],
-            update_conflicts=True, unique_fields=[subject], update_fields=totals.FIELDS,
+            update_conflicts=True, unique_fields=[subject],
+            update_fields=totals.FIELDS + (totals.INTERVALS if intervals else []),
         )
 
 
-def fresh(model, ids=None, from_annotations=False):
+def fresh(model, ids=None, from_annotations=False, intervals=True):
     """{subject id: {field: value}} for these outlets or authors (all of them: None), computed now from
     their articles' summaries, and their flag uses from the per-article counts (from_annotations: from
     the annotations themselves, as `recompute_summaries --check` does)."""
@@ -101,7 +105,24 @@ def fresh(model, ids=None, from_annotations=False):
     for pk, flag_id, n in uses.order_by(path, "flag_id"):
         if pk in result:
             result[pk]["flag_uses"][str(flag_id)] = n  # JSON keys are strings
+    if intervals:
+        _add_intervals(model, ids, result)
     return result
+
+
+def _add_intervals(model, ids, result):
+    """aggregates.uncertainty() of each subject, from one query over their reviewed summaries."""
+    path = _FLAG_USE_PATH[model]  # from a summary's article, as from a flag use's
+    reviewed = ArticleSummary.objects.reviewed().filter(**({f"{path}__isnull": False} if ids is None
+                                                           else {f"{path}__in": ids}))
+    rows = defaultdict(list)
+    for pk, *row in reviewed.order_by("article_id").values_list(path, *aggregates.UNCERTAINTY_FIELDS):
+        rows[pk].append(row)
+    for pk, values in result.items():
+        found = aggregates.uncertainty_of(rows.get(pk, []), seed=pk)
+        share, alpha = found.sourced_fact_share or (None, None), found.sourcing_alpha or (None, None)
+        values.update(sourced_fact_share_ci_low=share[0], sourced_fact_share_ci_high=share[1],
+                      sourcing_alpha_ci_low=alpha[0], sourcing_alpha_ci_high=alpha[1])
 
 
 def _shares(row):

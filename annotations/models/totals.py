@@ -62,6 +62,11 @@ class Totals(models.Model):
     without_facts = models.PositiveIntegerField(default=0, help_text="Reviewed articles with no sourced or "
                                                 "unsourced passage.")
     flag_uses = models.JSONField(default=dict, help_text="{flag id: uses in submitted reviews}.")
+    # aggregates.uncertainty() over the reviewed articles: a bootstrap, too slow for a big outlet's page.
+    sourced_fact_share_ci_low = models.FloatField(null=True, help_text="The share's 95% interval, low end.")
+    sourced_fact_share_ci_high = models.FloatField(null=True, help_text="Its high end.")
+    sourcing_alpha_ci_low = models.FloatField(null=True, help_text="The pooled sourcing alpha's 95% interval.")
+    sourcing_alpha_ci_high = models.FloatField(null=True, help_text="Its high end.")
 
     objects = TotalsQuerySet.as_manager()
 
@@ -71,6 +76,8 @@ class Totals(models.Model):
         "sourcing_units", "sourcing_sourced", "sourcing_unsourced", "sourcing_disagreement", "sourced_fact_share",
         "unsourced_share", "opinion_share", "bands", "without_facts", "flag_uses",
     ]
+    INTERVALS = ["sourced_fact_share_ci_low", "sourced_fact_share_ci_high", "sourcing_alpha_ci_low",
+                 "sourcing_alpha_ci_high"]
 
     class Meta:
         abstract = True
@@ -80,7 +87,18 @@ class Totals(models.Model):
 
     def values(self):
         """The stored values, for comparing with a fresh computation."""
-        return {name: getattr(self, name) for name in self.FIELDS}
+        return {name: getattr(self, name) for name in self.FIELDS + self.INTERVALS}
+
+    @property
+    def uncertainty(self):
+        """The stored intervals, as aggregates.uncertainty() gives them."""
+        from annotations.aggregates import Uncertainty
+
+        def pair(name):
+            low = getattr(self, f"{name}_ci_low")
+            return None if low is None else (low, getattr(self, f"{name}_ci_high"))
+
+        return Uncertainty(pair("sourced_fact_share"), pair("sourcing_alpha"))
 
 
 def _indexes(prefix, subject):

@@ -116,6 +116,8 @@ def test_the_profile_reads_its_distribution_and_flags_from_the_stored_totals(rev
     distribution = aggregates.distribution(wire)
     assert [band.count for band in distribution.bands] == [0] * 9 + [2] and distribution.without_facts == 0
     assert aggregates.most_used_flags(wire)[0][2] == 2
+    resampled = aggregates.uncertainty(Article.objects.filter(outlet=wire.pk), seed=wire.pk)
+    assert wire.uncertainty == resampled and resampled.sourced_fact_share is not None
 
 
 def _queries(client, url):
@@ -138,6 +140,6 @@ def test_rankings_and_profiles_cost_the_same_queries_for_any_number_of_articles(
     client.force_login(editor)
     # Rankings: session, user, roles, the ranked table's count and page, the too-few table's page (its count
     # is its page's length).
-    # Profiles: session, user, roles, the subject, its totals, its articles' figures for the intervals, the
-    # most used flags' names, then the articles table's count, ids, rows and authors.
-    assert counts(1) == counts(12) == [6, 6, 11, 11]
+    # Profiles: session, user, roles, the subject, its totals (with its intervals), the most used flags' names,
+    # then the articles table's count, ids, rows and authors.
+    assert counts(1) == counts(12) == [6, 6, 10, 10]
