@@ -95,6 +95,15 @@ def uncertainty_of(rows, seed):
     return Uncertainty(scoring.pooled_share_interval(sourced, unsourced, seed), alpha)
 
 
+def stored_uncertainty(totals):
+    """An outlet's or author's intervals as its stored totals hold them (as uncertainty() gave them)."""
+    def pair(name):
+        low = getattr(totals, f"{name}_ci_low")
+        return None if low is None else (low, getattr(totals, f"{name}_ci_high"))
+
+    return Uncertainty(pair("sourced_fact_share"), pair("sourcing_alpha"))
+
+
 def shares_of(annotated):
     """The Shares of an outlet or author annotated by with_credibility()."""
     return scoring.Shares.of(

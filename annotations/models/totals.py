@@ -89,17 +89,6 @@ class Totals(models.Model):
         """The stored values, for comparing with a fresh computation."""
         return {name: getattr(self, name) for name in self.FIELDS + self.INTERVALS}
 
-    @property
-    def uncertainty(self):
-        """The stored intervals, as aggregates.uncertainty() gives them."""
-        from annotations.aggregates import Uncertainty
-
-        def pair(name):
-            low = getattr(self, f"{name}_ci_low")
-            return None if low is None else (low, getattr(self, f"{name}_ci_high"))
-
-        return Uncertainty(pair("sourced_fact_share"), pair("sourcing_alpha"))
-
 
 def _indexes(prefix, subject):
     return [models.Index(fields=[column, subject], name=f"{prefix}_{short}_idx") for column, short in SORTED.items()]

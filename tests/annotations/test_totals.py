@@ -117,7 +117,7 @@ def test_the_profile_reads_its_distribution_and_flags_from_the_stored_totals(rev
     assert [band.count for band in distribution.bands] == [0] * 9 + [2] and distribution.without_facts == 0
     assert aggregates.most_used_flags(wire)[0][2] == 2
     resampled = aggregates.uncertainty(Article.objects.filter(outlet=wire.pk), seed=wire.pk)
-    assert wire.uncertainty == resampled and resampled.sourced_fact_share is not None
+    assert aggregates.stored_uncertainty(wire) == resampled and resampled.sourced_fact_share is not None
 
 
 def _queries(client, url):
