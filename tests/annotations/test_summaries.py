@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from dossier.models import Article
 
-from annotations import summaries
+from annotations import summaries, totals
 from annotations.models import ArticleSummary, CodebookVersion, Flag, Review
 
 pytestmark = pytest.mark.django_db
@@ -248,14 +248,18 @@ def test_stored_summaries_equal_recomputed_ones_after_any_sequence_of_changes(dj
     try:
         with transaction.atomic():
             articles = [
-                make_article(body="One claim. Two claims here.\n\nThree. Four is longer than the rest."),
-                make_article(body="Short. Then a much longer sentence follows it."),
+                make_article(body="One claim. Two claims here.\n\nThree. Four is longer than the rest.",
+                             outlet="Wire", authors=["Ann"]),
+                make_article(body="Short. Then a much longer sentence follows it.", outlet="Wire",
+                             authors=["Ann", "Bo"]),
             ]
             users = {name: django_user_model.objects.create_user(name) for name in USERS}
             for action, *args in actions:
                 apply(action, args, users, articles)
             ids = list(Article.objects.values_list("pk", flat=True))
             assert list(summaries.differences(ids)) == []
+            # And so do the outlet's and authors' totals, which add them up.
+            assert [list(totals.differences(model)) for model in totals.KINDS] == [[], []]
             raise Rollback
     except Rollback:
         pass
