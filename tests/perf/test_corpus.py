@@ -69,7 +69,8 @@ def test_the_corpus_is_varied_like_a_real_one():
     statuses = {summary.status for summary in ArticleSummary.objects.all()}
     assert {"in_review", "reviewed"} <= statuses <= {"not_started", "in_review", "reviewed"}
     assert ArticleSummary.objects.count() == Article.objects.count() == 300
-    assert ArticleSummary.objects.filter(ArticleSummary.status_is("not_started", through="")).exists()  # nobody started some
+    not_started = ArticleSummary.status_is(ArticleSummary.Status.NOT_STARTED, through="")
+    assert ArticleSummary.objects.filter(not_started).exists()  # nobody started some
     agreement = [a for a in ArticleSummary.objects.values_list("agreement", flat=True) if a is not None]
     assert min(agreement) < 0.4 and max(agreement) > 0.8  # reviewers agree more on some articles
     assert Review.objects.filter(status="submitted").values("article").distinct().count() > 150
