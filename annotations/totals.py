@@ -5,8 +5,8 @@ import math
 from collections import defaultdict
 
 from django.db.models import Count, F, FloatField, Q, Sum
-from django.db.models.functions import Coalesce, Floor
-from django.db.models.lookups import Exact, GreaterThanOrEqual
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThanOrEqual, LessThan
 
 from dossier.bulk import batches
 from dossier.models import Article, Author, Outlet
@@ -39,22 +39,25 @@ def refresh_articles(article_ids):
 
 
 def refresh(outlet_ids=(), author_ids=(), intervals=True):
-    """Store fresh totals of these outlets and authors: four queries a kind (grouped sums, flag uses, the
-    reviewed summaries for the intervals, upsert). intervals=False: only not-started articles came or
-    went, which no interval counts."""
+    """Store fresh totals of these outlets and authors, their intervals marked stale: three queries a kind
+    (grouped sums, flag uses, upsert). intervals=False: only not-started articles came or went, which no
+    interval counts."""
     for model, ids in ((Outlet, outlet_ids), (Author, author_ids)):
         for batch in batches(sorted(ids)):
-            _store(model, fresh(model, batch, intervals=intervals), intervals)
+            rows = fresh(model, batch, intervals=False)
+            for values in rows.values():
+                values["intervals_stale"] = True
+            _store(model, rows, ["intervals_stale"] if intervals else [])
 
 
-def _store(model, rows, intervals=True):
+def _store(model, rows, also=()):
+    """Upsert the rows' FIELDS and `also` (a new row takes every value given)."""
     totals = KINDS[model]
     subject = totals._meta.pk.name
     if rows:
         totals.objects.bulk_create(
             [totals(**{f"{subject}_id": pk}, **values) for pk, values in rows.items()],
-            update_conflicts=True, unique_fields=[subject],
-            update_fields=totals.FIELDS + (totals.INTERVALS if intervals else []),
+            update_conflicts=True, unique_fields=[subject], update_fields=[*totals.FIELDS, *also],
         )
 
 
@@ -64,8 +67,9 @@ def fresh(model, ids=None, from_annotations=False, intervals=True):
     the annotations themselves, as `recompute_summaries --check` does)."""
     subjects = model.objects.all() if ids is None else model.objects.filter(pk__in=ids)
     reviewed = ArticleSummary.status_is(ArticleSummary.Status.REVIEWED, through="articles__summary__")
-    share = F("articles__summary__sourced_fact_share")
-    band = Floor(share * BANDS)
+    # floor(share x 10) == i exactly when i <= share x 10 < i + 1: plain comparisons, which SQLite runs
+    # natively (its FLOOR is a Python function Django registers, called for every row).
+    tenfold = F("articles__summary__sourced_fact_share") * BANDS
     sums = {
         f"{category}_chars": Coalesce(Sum(f"articles__summary__{category}_chars", filter=reviewed), 0)
         for category in scoring.SHARE_CATEGORIES
@@ -77,8 +81,8 @@ def fresh(model, ids=None, from_annotations=False, intervals=True):
     })
     # 100% joins the top band.
     bands = {
-        f"band_{i}": Count("articles", filter=reviewed & Q(GreaterThanOrEqual(band, i) if i == BANDS - 1
-                                                          else Exact(band, i)))
+        f"band_{i}": Count("articles", filter=reviewed & Q(GreaterThanOrEqual(tenfold, i)) & (
+            Q() if i == BANDS - 1 else Q(LessThan(tenfold, i + 1))))
         for i in range(BANDS)
     }
     rows = subjects.order_by().values("pk", "name").annotate(
@@ -138,13 +142,15 @@ def _shares(row):
     }
 
 
-def of(model, pk):
+def of(model, pk, intervals=False):
     """The stored totals of one outlet or author (stored now if it has none yet, as before a migrate's
-    post_migrate filled them)."""
+    post_migrate filled them); intervals=True: with its intervals resampled and stored if stale."""
     stored = KINDS[model]
     found = stored.objects.listing().filter(pk=pk).first()
-    if found is None:
-        _store(model, fresh(model, [pk]))
+    if found is None or (intervals and found.intervals_stale):
+        rows = fresh(model, [pk])
+        rows[pk]["intervals_stale"] = False
+        _store(model, rows, [*stored.INTERVALS, "intervals_stale"])
         found = stored.objects.listing().get(pk=pk)
     return found
 
@@ -153,9 +159,12 @@ def differences(model):
     """(subject id, stored values or None, fresh values) for each outlet's or author's stored totals that
     are not exact."""
     totals = KINDS[model]
-    stored = {row.pk: row.values() for row in totals.objects.all()}
+    stored = {row.pk: row for row in totals.objects.all()}
     for pk, now in fresh(model, from_annotations=True).items():
-        kept = stored.get(pk)
+        row = stored.get(pk)
+        kept = None if row is None else row.values()
+        if row is not None and row.intervals_stale:  # resampled when next read: only the rest must agree
+            now.update({name: kept[name] for name in totals.INTERVALS})
         if kept is None or not _same(kept, now):
             yield pk, kept, now
 
@@ -173,5 +182,8 @@ def rebuild(model):
     """Store fresh totals of every outlet or author; returns how many."""
     ids = list(model.objects.order_by("pk").values_list("pk", flat=True))
     for batch in batches(ids):
-        _store(model, fresh(model, batch))
+        rows = fresh(model, batch)
+        for values in rows.values():
+            values["intervals_stale"] = False
+        _store(model, rows, [*KINDS[model].INTERVALS, "intervals_stale"])
     return len(ids)

@@ -121,7 +121,7 @@ def profile(request, model, pk):
     articles = (
         ScoredArticle.objects.filter(outlet_id=pk) if model is Outlet else ScoredArticle.objects.filter(authors=pk)
     )
-    scored = totals.of(model, pk)
+    scored = totals.of(model, pk, intervals=True)
     # Stored: resampling a big outlet's articles on each view took tens of milliseconds.
     uncertainty = aggregates.stored_uncertainty(scored)
     table = CredibilityTable(articles.for_table(), exclude=["outlet"] if model is Outlet else [])

@@ -116,8 +116,15 @@ def test_the_profile_reads_its_distribution_and_flags_from_the_stored_totals(rev
     distribution = aggregates.distribution(wire)
     assert [band.count for band in distribution.bands] == [0] * 9 + [2] and distribution.without_facts == 0
     assert aggregates.most_used_flags(wire)[0][2] == 2
+    assert wire.intervals_stale  # a submit leaves the resampling to the page
     resampled = aggregates.uncertainty(Article.objects.filter(outlet=wire.pk), seed=wire.pk)
-    assert aggregates.stored_uncertainty(wire) == resampled and resampled.sourced_fact_share is not None
+    read = totals.of(Outlet, wire.pk, intervals=True)
+    assert aggregates.stored_uncertainty(read) == resampled and resampled.sourced_fact_share is not None
+    assert not stored(Outlet, "Wire").intervals_stale
+    check()
+    OutletTotals.objects.update(sourced_fact_share_ci_low=0.01)  # no longer stale: a wrong interval is caught
+    with pytest.raises(CommandError, match="1 outlets' stored totals differ"):
+        check()
 
 
 def _queries(client, url):
@@ -132,7 +139,7 @@ def test_rankings_and_profiles_cost_the_same_queries_for_any_number_of_articles(
         for _ in range(n):
             make_review(make_article(outlet="Same", authors=["Same Author"]), reviewer, {0: "u", 1: "q"})
         outlet, author = Outlet.objects.get(name="Same"), Author.objects.get(name="Same Author")
-        return [_queries(client, url) for url in (
+        return [_queries(client, url) for _ in range(2) for url in (
             reverse("annotations:outlets"), reverse("annotations:authors"),
             reverse("annotations:outlet", args=[outlet.pk]), reverse("annotations:author", args=[author.pk]),
         )]
@@ -141,5 +148,6 @@ def test_rankings_and_profiles_cost_the_same_queries_for_any_number_of_articles(
     # Rankings: session, user, roles, the ranked table's count and page, the too-few table's page (its count
     # is its page's length).
     # Profiles: session, user, roles, the subject, its totals (with its intervals), the most used flags' names,
-    # then the articles table's count, ids, rows and authors.
-    assert counts(1) == counts(12) == [6, 6, 10, 10]
+    # then the articles table's count, ids, rows and authors; the first view after a submit resamples the
+    # stale intervals (the sums, flag uses and reviewed summaries read again, stored, read back).
+    assert counts(1) == counts(12) == [6, 6, 15, 15, 6, 6, 10, 10]
