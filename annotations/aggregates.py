@@ -3,10 +3,10 @@ import math
 from dataclasses import dataclass
 
 from django.db.models import Case, Count, F, FloatField, Q, Sum, When
-from django.db.models.functions import Cast, Coalesce, Floor, NullIf
+from django.db.models.functions import Cast, Coalesce, NullIf
 
 from . import scoring
-from .models import Annotation, ArticleSummary
+from .models import ArticleSummary, Flag
 
 BANDS = 10
 # Outlets and authors with fewer reviewed articles are listed apart ("too few reviewed"), not ranked.
@@ -16,7 +16,8 @@ SOURCING = ("sourcing_units", "sourcing_sourced", "sourcing_unsourced", "sourcin
 
 def with_credibility(queryset):
     """Annotate outlets or authors (anything with `articles`) with their reviewed articles' characters per
-    category, `articles`, `reviewed` and the shares: one grouped query, no per-row work.
+    category, `articles`, `reviewed` and the shares: one grouped query over their articles. The pages
+    read the same figures stored (OutletTotals, AuthorTotals), which annotations/totals.py keeps.
     """
     reviewed = ArticleSummary.status_is(ArticleSummary.Status.REVIEWED, through="articles__summary__")
     chars = {
@@ -73,10 +74,18 @@ def uncertainty(articles, seed):
     """The 95% intervals over `articles` (a queryset) reviewed: one query. The seed is the outlet's or
     author's id. Costs about 5 ms a thousand articles: the resamples are articles x 1,000.
     """
-    rows = list(
+    return uncertainty_of(
         ArticleSummary.objects.reviewed().filter(article__in=articles).order_by("article_id")
-        .values_list("sourced_chars", "unsourced_chars", *SOURCING)
+        .values_list(*UNCERTAINTY_FIELDS), seed
     )
+
+
+UNCERTAINTY_FIELDS = ("sourced_chars", "unsourced_chars", *SOURCING)
+
+
+def uncertainty_of(rows, seed):
+    """The intervals from reviewed summaries' UNCERTAINTY_FIELDS rows, in article order."""
+    rows = list(rows)
     if not rows:
         return Uncertainty(None, None)
     sourced, unsourced, units, first, second, disagreement = zip(*rows)
@@ -84,6 +93,15 @@ def uncertainty(articles, seed):
     if sum(units) >= scoring.MIN_UNITS:
         alpha = scoring.pooled_alpha_interval(list(zip(first, second)), disagreement, seed)
     return Uncertainty(scoring.pooled_share_interval(sourced, unsourced, seed), alpha)
+
+
+def stored_uncertainty(totals):
+    """An outlet's or author's intervals as its stored totals hold them (as uncertainty() gave them)."""
+    def pair(name):
+        low = getattr(totals, f"{name}_ci_low")
+        return None if low is None else (low, getattr(totals, f"{name}_ci_high"))
+
+    return Uncertainty(pair("sourced_fact_share"), pair("sourcing_alpha"))
 
 
 def shares_of(annotated):
@@ -111,33 +129,21 @@ class Distribution:
         return sum(band.count for band in self.bands) + self.without_facts
 
 
-def distribution(articles):
-    """Reviewed articles among `articles` (a queryset) counted by sourced-fact share in ten bands: one query."""
-    counts, without_facts = [0] * BANDS, 0
-    rows = (
-        ArticleSummary.objects.reviewed()
-        .filter(article__in=articles)
-        .annotate(band=Floor(F("sourced_fact_share") * BANDS))
-        .values("band")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for row in rows:
-        if row["band"] is None:
-            without_facts += row["n"]
-        else:
-            counts[min(int(row["band"]), BANDS - 1)] += row["n"]  # 100% joins the top band
+def distribution(totals):
+    """An outlet's or author's reviewed articles counted by sourced-fact share in ten bands, from its
+    stored totals (annotations/totals.py): no query."""
+    counts = list(totals.bands) or [0] * BANDS
     top = max(counts) or 1
     step = 100 // BANDS
     bands = [Band(i * step, (i + 1) * step, count, count / top) for i, count in enumerate(counts)]
-    return Distribution(bands, without_facts)
+    return Distribution(bands, totals.without_facts)
 
 
-def most_used_flags(articles, limit=5):
-    """[(flag name, category, uses)] in submitted reviews of `articles`, most used first: one query."""
-    return list(
-        Annotation.objects.submitted().filter(review__article__in=articles)
-        .values_list("flag__name", "flag__category")
-        .annotate(uses=Count("pk"))
-        .order_by("-uses", "flag__name")[:limit]
-    )
+def most_used_flags(totals, limit=5):
+    """[(flag name, category, uses)] in the submitted reviews of an outlet's or author's articles, most
+    used first, from its stored totals: one query (the flags' names)."""
+    uses = {int(flag_id): n for flag_id, n in totals.flag_uses.items() if n}
+    flags = Flag.objects.filter(pk__in=uses).values_list("pk", "name", "category")
+    return sorted(((name, category, uses[pk]) for pk, name, category in flags), key=lambda row: (-row[2], row[0]))[
+        :limit
+    ]

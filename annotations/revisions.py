@@ -9,6 +9,7 @@ from typing import NamedTuple
 from django.db import connections
 
 from dossier.ingest.anchoring import THRESHOLD, Anchor, reanchor
+from dossier.models import Passage
 
 from . import summaries
 from .models import Annotation, ArticleSummary, Orphan
@@ -30,7 +31,7 @@ class _Row(NamedTuple):
 def carry_across(article, version, old_passages, new_passages):
     """Move the article's annotations onto the new passages; returns (moved, orphaned) counts."""
     summary = ArticleSummary.objects.filter(article=article).first()
-    if summary is not None:
+    if summary is not None and summary.status != ArticleSummary.Status.NOT_STARTED:
         version.summary = {name: getattr(summary, name) for name in ArticleSummary.SCORE_FIELDS}
         version.save(update_fields=["summary"])
     spans = {pk: (start, end) for pk, start, end in old_passages}
@@ -57,6 +58,10 @@ def carry_across(article, version, old_passages, new_passages):
     Orphan.objects.bulk_create(orphans)
     gone = Annotation.objects.filter(pk__in=[orphan.annotation_id for orphan in orphans])
     gone._raw_delete(gone.db)  # recorded as orphans just now; the summary is refreshed once below
+    # Nothing hangs on the old passages now: they go before the refresh, which would otherwise count
+    # their characters as the new version's (the import's own delete of them then finds none).
+    old = Passage.objects.filter(pk__in=spans)
+    old._raw_delete(old.db)
     summaries.refresh([article.pk])
     return len(moved), len(orphans)
 

@@ -2,14 +2,14 @@
 in the same transaction.
 """
 from django.db.models import QuerySet
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import Signal, receiver
 from simple_history.models import HistoricalRecords
 
-from dossier.models import Article, Passage, article_revised
+from dossier.models import Article, Author, Outlet, Passage, article_revised, articles_imported
 
-from . import revisions, summaries
-from .models import Annotation, CodebookVersion, Flag, Review, Ruling
+from . import revisions, summaries, totals
+from .models import Annotation, AuthorTotals, CodebookVersion, Flag, OutletTotals, Review, Ruling
 
 # Extension points for the apps built on annotations (campaigns), which annotations never imports.
 # Each receiver answers for itself; the pages take the first answer that is not None.
@@ -113,3 +113,63 @@ def _acting_user():
 @receiver(article_revised, sender=Article)
 def article_revised_carry_across(sender, article, version, old_passages, new_passages, **kwargs):
     revisions.carry_across(article, version, old_passages, new_passages)
+
+
+# Every article has a summary, and every outlet and author its totals, from the moment it exists.
+@receiver(articles_imported, sender=Article, dispatch_uid="annotations.articles_imported")
+def articles_imported_summaries(sender, articles, **kwargs):
+    summaries.not_started([article.pk for article in articles])
+
+
+@receiver(post_save, sender=Article)
+def article_saved(sender, instance, created=False, raw=False, **kwargs):
+    if raw:
+        return  # a load brings its summaries and totals
+    if created:  # one at a time (an import's bulk INSERT sends articles_imported instead)
+        summaries.not_started([instance.pk])
+        return
+    before = getattr(instance, "_outlet_before", instance.outlet_id)
+    if before != instance.outlet_id:  # moved to another outlet: both outlets' totals move
+        totals.refresh({before, instance.outlet_id} - {None})
+
+
+@receiver(pre_save, sender=Article)
+def remember_outlet(sender, instance, raw=False, update_fields=None, **kwargs):
+    if raw or instance.pk is None or (update_fields is not None and "outlet" not in update_fields):
+        return
+    instance._outlet_before = Article.objects.filter(pk=instance.pk).values_list("outlet_id", flat=True).first()
+
+
+@receiver(m2m_changed, sender=Article.authors.through)
+def article_authors_changed(sender, instance, action, reverse=False, pk_set=None, **kwargs):
+    # author.articles.add(...) (reverse) changes that author's articles alone.
+    if action == "pre_clear" and not reverse:  # the authors a clear() takes away
+        instance._authors_before = set(instance.authors.values_list("pk", flat=True))
+    elif action in ("post_add", "post_remove", "post_clear"):
+        if reverse:
+            totals.refresh((), {instance.pk})
+        else:
+            totals.refresh((), pk_set if action != "post_clear" else getattr(instance, "_authors_before", set()))
+
+
+@receiver(pre_delete, sender=Article)
+def remember_groups(sender, instance, **kwargs):
+    instance._groups_before = totals.groups_of([instance.pk])
+
+
+@receiver(post_delete, sender=Article)
+def article_deleted(sender, instance, **kwargs):
+    # Its summary and flag uses went with it (CASCADE): its outlet's and authors' totals count it no more.
+    outlets, authors = getattr(instance, "_groups_before", (set(), set()))
+    totals.refresh(outlets, authors)
+
+
+@receiver(post_save, sender=Outlet)
+@receiver(post_save, sender=Author)
+def subject_saved(sender, instance, created=False, update_fields=None, **kwargs):
+    model = OutletTotals if sender is Outlet else AuthorTotals
+    subject = model._meta.pk.name
+    if created:  # no article yet: totals of zero, so that it is listed among the too few reviewed
+        model.objects.get_or_create(**{f"{subject}_id": instance.pk}, defaults={"name": instance.name})
+    elif update_fields is None or "name" in update_fields:
+        model.objects.filter(**{f"{subject}_id": instance.pk}).exclude(name=instance.name).update(name=instance.name)

@@ -2,13 +2,14 @@
 from collections import defaultdict
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 
-from dossier.bulk import batches
+from dossier.bulk import BATCH, batches, insert_rows
 from dossier.models import Article, Passage
 
 from . import scoring
-from .models import Annotation, ArticleSummary, CodebookVersion, Flag, Review, Ruling
+from . import totals as group_totals
+from .models import Annotation, ArticleFlagUse, ArticleSummary, CodebookVersion, Flag, Review, Ruling
 
 _UPDATE_FIELDS = ArticleSummary.SCORE_FIELDS
 
@@ -22,7 +23,8 @@ def flags_by_review(rows):
 
 
 def fresh_summaries(article_ids, codebook_version=None):
-    """{article id: the ArticleSummary its reviews give now (unsaved), or None if nobody started one}.
+    """{article id: the ArticleSummary its reviews give now (unsaved; not_started() if nobody started one)},
+    each with `flag_uses` ({flag id: uses in submitted reviews}) for the article's ArticleFlagUse rows.
 
     Four queries however many articles (three given the codebook version's number); each article's
     bootstrap takes about a millisecond.
@@ -44,14 +46,19 @@ def fresh_summaries(article_ids, codebook_version=None):
             submitted[article_id].append(review_id)
         else:
             in_progress[article_id] += 1
-    flags = flags_by_review(
+    rows = list(
         Annotation.objects.submitted().filter(review__article_id__in=article_ids)
-        .values_list("review_id", "passage_id", "flag__category")
+        .values_list("review__article_id", "flag_id", "review_id", "passage_id", "flag__category")
     )
+    flags = flags_by_review(row[2:] for row in rows)
+    flag_uses = defaultdict(lambda: defaultdict(int))
+    for article_id, flag_id, *_ in rows:
+        flag_uses[article_id][flag_id] += 1
     summaries, scores = {}, {}
     for article_id in article_ids:
         if article_id not in submitted and article_id not in in_progress:
-            summaries[article_id] = None
+            summaries[article_id] = ArticleSummary.not_started(article_id)
+            summaries[article_id].flag_uses = {}
             continue
         reviews = {review_id: flags.get(review_id, {}) for review_id in submitted[article_id]}
         scores[article_id] = reviews, scoring.score(passages[article_id], reviews, seed=article_id)
@@ -59,6 +66,7 @@ def fresh_summaries(article_ids, codebook_version=None):
     for article_id, (_, score) in scores.items():
         summaries[article_id] = ArticleSummary.of(article_id, score, in_progress[article_id], codebook_version,
                                                   ruled.get(article_id))
+        summaries[article_id].flag_uses = dict(flag_uses.get(article_id, {}))
     return summaries
 
 
@@ -103,11 +111,14 @@ def review_started(article_id):
     """
     with transaction.atomic():
         lock([article_id])
-        counted = ArticleSummary.objects.filter(article_id=article_id).update(
+        started = Q(reviewers__gt=0) | Q(reviews_in_progress__gt=0)
+        counted = ArticleSummary.objects.filter(started, article_id=article_id).update(
             reviews_in_progress=F("reviews_in_progress") + 1
         )
-        if not counted:  # the article's first review: its summary starts here
-            _store(fresh_summaries([article_id]))
+        if not counted:
+            # The article's first review: its scores start here. Nothing submitted, so no flag use and
+            # no outlet's or author's totals (which count reviewed articles only) can move.
+            _store(fresh_summaries([article_id]), totals=False)
 
 
 @transaction.atomic
@@ -148,24 +159,44 @@ def _change(flag, before):
     return f"Flag “{flag.name}”: {', '.join(changes) or 'changed'}"
 
 
-def _store(summaries):
-    gone = [article_id for article_id, summary in summaries.items() if summary is None]
-    if gone:
-        ArticleSummary.objects.filter(article_id__in=gone).delete()
-    kept = [summary for summary in summaries.values() if summary is not None]
-    if kept:
-        ArticleSummary.objects.bulk_create(
-            kept, update_conflicts=True, unique_fields=["article"], update_fields=_UPDATE_FIELDS
-        )
+def _store(summaries, totals=True):
+    """Upsert the summaries (a not-started one replaces the scores of an article whose last review went)
+    and, unless totals=False (nothing submitted changed), their flag uses and their outlets' and
+    authors' totals."""
+    if not summaries:
+        return
+    ArticleSummary.objects.bulk_create(
+        list(summaries.values()), update_conflicts=True, unique_fields=["article"], update_fields=_UPDATE_FIELDS
+    )
+    if totals:
+        stale = ArticleFlagUse.objects.filter(article_id__in=list(summaries))
+        stale._raw_delete(stale.db)
+        insert_rows(ArticleFlagUse, ["article_id", "flag_id", "uses"], (
+            (article_id, flag_id, uses)
+            for article_id, summary in summaries.items() for flag_id, uses in summary.flag_uses.items()
+        ))
+        group_totals.refresh_articles(list(summaries))
+
+
+def not_started(article_ids):
+    """Store not-started summaries for new articles (that nobody can have reviewed yet) and count them in
+    their outlets' and authors' totals: one INSERT, plus the totals' queries. Call in the transaction
+    that created them."""
+    ArticleSummary.objects.bulk_create(
+        [ArticleSummary.not_started(article_id) for article_id in article_ids], batch_size=BATCH,
+        ignore_conflicts=True,
+    )
+    group_totals.refresh(*group_totals.groups_of(article_ids), intervals=False)
 
 
 def differences(article_ids):
-    """(article id, stored scores or None, fresh scores or None) for each summary that is not exact."""
+    """(article id, stored scores or None when the row is missing, fresh scores) for each summary that is
+    not exact."""
     fresh = fresh_summaries(article_ids)
     stored = {summary.article_id: summary for summary in ArticleSummary.objects.filter(article_id__in=article_ids)}
     for article_id in article_ids:
         now, kept = fresh[article_id], stored.get(article_id)
-        now_scores = now.scores() if now else None
+        now_scores = now.scores()
         kept_scores = kept.scores() if kept else None
         if now_scores != kept_scores:
             yield article_id, kept_scores, now_scores

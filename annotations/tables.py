@@ -139,12 +139,12 @@ CredibilityTable = type("CredibilityTable", (_ArticlesPage,), {
 
 
 class RankingTable(BoundedTable):
-    """Outlets or authors annotated by aggregates.with_credibility(), best sourced first."""
+    """Outlets' or authors' stored totals (OutletTotals, AuthorTotals), best sourced first."""
 
     paginator_class = KeysetPaginator
 
     name = tables.Column(
-        linkify=lambda record: reverse(f"annotations:{record._meta.model_name}", args=[record.pk]),
+        linkify=lambda record: reverse(f"annotations:{record.kind}", args=[record.pk]),
         order_by=("name", "id"), attrs=USER_TEXT,
     )
     article_count = tables.Column(verbose_name="Articles", order_by=("article_count", "id"), attrs=NUMBER)
@@ -163,7 +163,7 @@ class RankingTable(BoundedTable):
 
     @property
     def label(self):
-        return capfirst(self.data.model._meta.verbose_name_plural)
+        return capfirst(self.data.model.subject_model._meta.verbose_name_plural)
 
     def render_sourcing_alpha(self, record):
         alpha = aggregates.pooled_sourcing_alpha(record)

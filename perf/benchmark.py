@@ -166,9 +166,14 @@ class Benchmark:
         self.page(f"Reviewer workspace ({len(set(self.sample))} articles in turn)",
                   lambda i: (reverse("annotations:workspace", args=[self.sample[i]]), {}), Bar(None, 50),
                   client=self.reviewer_client)
+        self.page("Outlets ranking", lambda i: (reverse("annotations:outlets"), {}), Bar(25))
+        self.page("Authors ranking", lambda i: (reverse("annotations:authors"), {}), Bar(25))
         outlet = Outlet.objects.annotate(n=Count("articles")).order_by("-n", "pk").first()
         self.page(f"Outlet page (the largest outlet: {outlet.n} articles)",
-                  lambda i: (reverse("annotations:outlet", args=[outlet.pk]), {}))
+                  lambda i: (reverse("annotations:outlet", args=[outlet.pk]), {}), Bar(30))
+        author = Author.objects.annotate(n=Count("articles")).order_by("-n", "pk").first()
+        self.page(f"Author page (the largest author: {author.n} articles)",
+                  lambda i: (reverse("annotations:author", args=[author.pk]), {}), Bar(30))
 
     def page(self, name, request, bar=None, client=None):
         client = client or self.editor

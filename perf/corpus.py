@@ -23,8 +23,8 @@ from dossier.bulk import insert_rows
 from dossier.models import Article, Author, Outlet, Passage
 from dossier.roles import Role
 
-from annotations import scoring
-from annotations.models import Annotation, ArticleSummary, CodebookVersion, Flag, Review
+from annotations import scoring, totals
+from annotations.models import Annotation, ArticleFlagUse, ArticleSummary, CodebookVersion, Flag, Review
 
 CHUNK = 1000  # articles written per transaction
 GENERATED = "generate_corpus --seed "  # how a generated article's source_name begins
@@ -259,6 +259,7 @@ class Generated:
     reviews: list = field(default_factory=list)
     annotations: list = field(default_factory=list)
     summaries: list = field(default_factory=list)
+    flag_uses: list = field(default_factory=list)  # (article id, flag id, uses in submitted reviews)
 
 
 def outlets_for(articles):
@@ -290,6 +291,11 @@ def generate(articles, reviewers, seed, progress=None):
         if progress:
             progress(len(chunk.articles))
     _reset_sequences()
+    # The outlets' and authors' totals from the summaries just written: grouped queries, a batch of
+    # outlets or authors each.
+    with transaction.atomic():
+        for model in totals.KINDS:
+            totals.rebuild(model)
     _analyse()
 
 
@@ -473,7 +479,11 @@ def _generate_article(chunk, index, seed, cast, ids):
     submitted = rng.choices(SUBMITTED_REVIEWS, cum_weights=SUBMITTED_CUMULATIVE)[0]
     in_progress = 1 if rng.random() < IN_PROGRESS_CHANCE else 0
     chosen = rng.sample(cast.reviewers, min(len(cast.reviewers), submitted + in_progress))
+    # Too few reviewers for them all: the submitted reviews come first, and the review in progress
+    # exists only if a reviewer was left for it.
+    in_progress = max(0, len(chosen) - submitted)
     difficulty = rng.uniform(0.02, 0.45)
+    uses = {}  # flag id: uses in the submitted reviews
     scored, started = {}, article.imported_at + timedelta(hours=rng.randint(1, 48))
     for number, (reviewer, skill) in enumerate(chosen):
         review_id = ids.take(Review)
@@ -483,13 +493,19 @@ def _generate_article(chunk, index, seed, cast, ids):
                               Review.Status.SUBMITTED if is_submitted else Review.Status.IN_PROGRESS,
                               started, finished, finished if is_submitted else None))
         reach = len(lengths) if is_submitted else rng.randint(0, len(lengths))
+        first = len(chunk.annotations)
         flags = _review(rng, chunk, review_id, lengths[:reach], article.truths, min(0.9, difficulty * skill),
                         cast.flags, finished)
         if is_submitted:
             scored[review_id] = flags
+            for row in chunk.annotations[first:]:
+                uses[row[2]] = uses.get(row[2], 0) + 1
     if chosen:
         score = scoring.score(lengths, scored, seed=article_id)
         chunk.summaries.append(ArticleSummary.of(article_id, score, in_progress, cast.codebook_version))
+    else:
+        chunk.summaries.append(ArticleSummary.not_started(article_id))
+    chunk.flag_uses.extend((article_id, flag_id, n) for flag_id, n in uses.items())
 
 
 def _review(rng, chunk, review_id, passages, truths, straying, flags_by_category, when):
@@ -528,6 +544,7 @@ def _write(chunk):
                 chunk.annotations)
     fields = ["article_id", *ArticleSummary.SCORE_FIELDS]
     insert_rows(ArticleSummary, fields, ([getattr(summary, name) for name in fields] for summary in chunk.summaries))
+    insert_rows(ArticleFlagUse, ["article_id", "flag_id", "uses"], chunk.flag_uses)
 
 
 def _reset_sequences():

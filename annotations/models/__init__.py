@@ -5,8 +5,9 @@ from .orphans import Orphan
 from .reviews import Annotation, Review, ReviewClosed, review_submitted
 from .rulings import Ruling
 from .scores import ArticleSummary, ScoredArticle
+from .totals import ArticleFlagUse, AuthorTotals, OutletTotals
 
 __all__ = [
-    "HEX_COLOUR", "Annotation", "ArticleSummary", "CodebookVersion", "Export", "Flag", "Orphan", "Review",
-    "ReviewClosed", "Ruling", "ScoredArticle", "review_submitted",
+    "HEX_COLOUR", "Annotation", "ArticleFlagUse", "ArticleSummary", "AuthorTotals", "CodebookVersion", "Export",
+    "Flag", "Orphan", "OutletTotals", "Review", "ReviewClosed", "Ruling", "ScoredArticle", "review_submitted",
 ]

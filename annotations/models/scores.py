@@ -1,7 +1,5 @@
 """Stored scores: each article's summary, and articles seen with them and their reviews (ScoredArticle)."""
 from django.db import models
-from django.db.models.functions import Coalesce
-from django.db.models.sql.constants import INNER
 
 from dossier.models import Article, ArticleQuerySet
 
@@ -25,7 +23,7 @@ class ArticleSummaryQuerySet(models.QuerySet):
 class ArticleSummary(models.Model):
     """An article's scores, kept exact by summaries.refresh() in the transaction of every change.
 
-    An article nobody has started reviewing has no summary: all of its text is not reviewed.
+    Every article has one from its import on: not_started() while nobody has started reviewing it.
     """
 
     class Status(models.TextChoices):
@@ -158,6 +156,11 @@ class ArticleSummary(models.Model):
         )
 
     @classmethod
+    def not_started(cls, article_id):
+        """The summary of an article nobody has started reviewing, unsaved: no scores, no counts."""
+        return cls(article_id=article_id, method_version=scoring.METHOD_VERSION)
+
+    @classmethod
     def status_is(cls, status, through="summary__"):
         """The stored counts that give this status (as `status` reads them), as a Q on articles, or on
         summaries with through="" (or on anything that reaches them with another path).
@@ -166,9 +169,7 @@ class ArticleSummary(models.Model):
             return models.Q(**{f"{through}reviewers__gt": 0})
         if status == cls.Status.IN_REVIEW:
             return models.Q(**{f"{through}reviewers": 0, f"{through}reviews_in_progress__gt": 0})
-        started = cls.status_is(cls.Status.REVIEWED, through) | cls.status_is(cls.Status.IN_REVIEW, through)
-        # Through articles, filter() joins the summary inner unless told that a missing one counts.
-        return ~started if not through else models.Q(**{f"{through}isnull": True}) | ~started
+        return models.Q(**{f"{through}reviewers": 0, f"{through}reviews_in_progress": 0})
 
     @property
     def status(self):
@@ -206,12 +207,14 @@ class ScoredArticleQuerySet(ArticleQuerySet):
         return self.for_list().with_summary()
 
     def with_summary(self):
-        """Annotate the stored scores and `status`: one LEFT JOIN on the summary.
+        """Annotate the stored scores and `status`: one INNER JOIN on the summary (every article has one),
+        so that a score sort walks the summary's (score, article) index.
 
         Scores are None, `reviewers` and `reviews_in_progress` 0, where nobody has started a review.
         """
         Status = ArticleSummary.Status
-        return self.annotate(
+        # isnull=False is what makes Django join a reverse one-to-one inner; the condition is always true.
+        return self.filter(summary__isnull=False).annotate(
             sourced_fact_share=models.F("summary__sourced_fact_share"),
             ruled_sourced_fact_share=models.F("summary__ruled_sourced_fact_share"),
             unsourced_share=models.F("summary__unsourced_share"),
@@ -221,8 +224,8 @@ class ScoredArticleQuerySet(ArticleQuerySet):
             alpha_reliable=models.F("summary__alpha_reliable"),
             method_version=models.F("summary__method_version"),
             codebook_version=models.F("summary__codebook_version"),
-            reviewers=Coalesce("summary__reviewers", 0),
-            reviews_in_progress=Coalesce("summary__reviews_in_progress", 0),
+            reviewers=models.F("summary__reviewers"),
+            reviews_in_progress=models.F("summary__reviews_in_progress"),
             status=models.Case(
                 models.When(ArticleSummary.status_is(Status.REVIEWED), then=models.Value(Status.REVIEWED)),
                 models.When(ArticleSummary.status_is(Status.IN_REVIEW), then=models.Value(Status.IN_REVIEW)),
@@ -231,23 +234,16 @@ class ScoredArticleQuerySet(ArticleQuerySet):
         )
 
     def with_status(self, status):
-        """On the stored counts rather than the `status` annotation: this makes the summary join inner,
-        so that a score sort can walk the summary's score index."""
+        """On the stored counts rather than the `status` annotation, so that the database can use them."""
         return self.filter(ArticleSummary.status_is(status))
 
     def by_score(self, score, descending=False):
         """Sorted by a stored score with undefined scores last in either direction, walking the summary's
         (score, article) index so that a page costs the same at any corpus size.
         """
-        # Once a filter makes the summary join inner, the summary's article is the article, and a
-        # further key would make SQLite sort every matching row before it can skip to a page.
-        join = self.query.alias_map.get(ArticleSummary._meta.db_table)
-        if join is not None and join.join_type == INNER:
-            ties = [("summary__article_id", None)]
-        else:
-            # Articles nobody reviewed have no summary: their ties fall to the article's own id.
-            ties = [("summary__article_id", True), ("id", None)]
-        return self.order_by(directed(score, descending), *(directed(key, descending, last) for key, last in ties))
+        # The summary's article is the article (the join is inner): a tie-break on the article's own id
+        # would make SQLite sort every matching row before it can skip to a page.
+        return self.order_by(directed(score, descending), directed("summary__article_id", descending, None))
 
     def next_for(self, reviewer, closed=None):
         """The reviewer's next article: one in progress first, else the newest not started; None when done.

@@ -12,7 +12,7 @@ from dossier.roles import RoleRequiredMixin
 from dossier.tasks import own_job
 from dossier.views import FilteredTableView
 
-from annotations import aggregates
+from annotations import aggregates, totals
 from annotations.access import ONLY_SCORE_READERS, SCORE_READERS, can_annotate, can_see_every_review, score_readers_only
 from annotations.filters import CredibilityFilter
 from annotations.models import Orphan, ScoredArticle
@@ -103,12 +103,12 @@ class RankingView(RoleRequiredMixin, SingleTableView):
     table_pagination = {"per_page": 50}
 
     def get_queryset(self):
-        return aggregates.ranked(aggregates.with_credibility(self.model.objects.all()))
+        return aggregates.ranked(totals.KINDS[self.model].objects.listing())
 
     def get_context_data(self, **kwargs):
         names = {"singular": self.model._meta.verbose_name, "plural": self.model._meta.verbose_name_plural}
         # Listed apart, unranked: a table of its own with its own page and sort parameters.
-        too_few = RankingTable(aggregates.too_few_reviewed(aggregates.with_credibility(self.model.objects.all())),
+        too_few = RankingTable(aggregates.too_few_reviewed(totals.KINDS[self.model].objects.listing()),
                                prefix="few-", order_by=())
         RequestConfig(self.request, paginate={"per_page": 50}).configure(too_few)
         return super().get_context_data(**kwargs, **names, too_few=too_few, min_ranked=aggregates.MIN_RANKED)
@@ -122,8 +122,9 @@ def profile(request, model, pk):
     articles = (
         ScoredArticle.objects.filter(outlet_id=pk) if model is Outlet else ScoredArticle.objects.filter(authors=pk)
     )
-    scored = aggregates.with_credibility(model.objects.filter(pk=pk)).get()
-    uncertainty = aggregates.uncertainty(articles, seed=pk)
+    scored = totals.of(model, pk, intervals=True)
+    # Stored: resampling a big outlet's articles on each view took tens of milliseconds.
+    uncertainty = aggregates.stored_uncertainty(scored)
     table = CredibilityTable(articles.for_table(), exclude=["outlet"] if model is Outlet else [])
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
     return render(request, "annotations/profile.html", {
@@ -134,7 +135,7 @@ def profile(request, model, pk):
         "uncertainty": uncertainty,
         "sourcing_alpha": aggregates.pooled_sourcing_alpha(scored),
         "ranked": scored.reviewed_count >= aggregates.MIN_RANKED,
-        "distribution": aggregates.distribution(articles),
-        "flags": aggregates.most_used_flags(articles),
+        "distribution": aggregates.distribution(scored),
+        "flags": aggregates.most_used_flags(scored),
         "table": table,
     })

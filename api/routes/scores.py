@@ -6,7 +6,7 @@ from pydantic import Field
 from dossier.models import Article, Author, Outlet
 from dossier.roles import require_any_role
 
-from annotations import aggregates
+from annotations import aggregates, totals
 from annotations.access import ONLY_SCORE_READERS, SCORE_READERS
 from annotations.exports.report_data import report_data
 from annotations.models import Export
@@ -65,12 +65,13 @@ def _listing(model):
     def listing(request, sort: str = Query("name", description=f"One of {', '.join(SORTS)}."),
                 cursor: str | None = Query(None, max_length=2000), limit: int = Query(50, ge=1, le=100)):
         require_any_role(request.user, SCORE_READERS, ONLY_SCORE_READERS)
-        rows, next_cursor = pagination.by_name(aggregates.with_credibility(model.objects.all()), sort, cursor, limit)
+        rows, next_cursor = pagination.by_name(totals.KINDS[model].objects.listing(), sort, cursor, limit)
         return {"items": [figures(subject) for subject in rows], "next_cursor": next_cursor}
 
     def one(request, subject_id: int = Id()):
         require_any_role(request.user, SCORE_READERS, ONLY_SCORE_READERS)
-        return figures(get_object_or_404(aggregates.with_credibility(model.objects.all()), pk=subject_id))
+        get_object_or_404(model, pk=subject_id)
+        return figures(totals.of(model, subject_id))
 
     return listing, one
 

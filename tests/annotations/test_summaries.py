@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from dossier.models import Article
 
-from annotations import summaries
+from annotations import summaries, totals
 from annotations.models import ArticleSummary, CodebookVersion, Flag, Review
 
 pytestmark = pytest.mark.django_db
@@ -36,8 +36,12 @@ def article():
     return make_article(body="Tanks moved. Analysts say.\n\nIt is bad.")
 
 
-def test_an_article_nobody_started_has_no_summary(article):
-    assert stored(article) is None and fresh(article) is None
+NOT_STARTED = ArticleSummary.not_started(0).scores()
+
+
+def test_an_article_nobody_started_has_a_not_started_summary_from_the_start(article):
+    assert stored(article) == fresh(article) == NOT_STARTED
+    assert ArticleSummary.objects.get(article=article).status == ArticleSummary.Status.NOT_STARTED
 
 
 def test_starting_a_review_stores_an_in_review_summary(article, reviewer):
@@ -157,7 +161,7 @@ def test_deleting_a_submitted_review_or_its_reviewer_rescores_the_article(articl
     Review.objects.get(reviewer=reviewer).delete()
     assert ArticleSummary.objects.get(article=article).reviewers == 1
     other_reviewer.delete()
-    assert stored(article) is None
+    assert stored(article) == fresh(article) == NOT_STARTED  # kept, with nothing counted
 
 
 def test_loading_the_default_flags_again_rescores_articles_whose_flag_category_it_restores(article, reviewer):
@@ -207,15 +211,16 @@ def test_check_passes_on_exact_summaries_and_fails_naming_the_stale_ones(article
     call_command("recompute_summaries", "--check", stdout=StringIO())
 
 
-def test_rebuild_removes_a_summary_left_behind_and_adds_a_missing_one(article, reviewer):
+def test_rebuild_resets_a_summary_left_behind_and_adds_a_missing_one(article, reviewer):
     other = make_article(body="Another text. With two.")
     Review.objects.create(article=article, reviewer=reviewer).submit()
-    ArticleSummary.objects.filter(article=article).delete()
-    ArticleSummary.objects.create(article=other)
+    ArticleSummary.objects.filter(article=article).delete()  # a missing row is a difference too
+    ArticleSummary.objects.filter(article=other).update(reviewers=1, sourced_chars=5)
     with pytest.raises(CommandError, match="2 of 2"):
         call_command("recompute_summaries", "--check", stdout=StringIO())
     call_command("recompute_summaries", stdout=StringIO())
-    assert stored(article) == fresh(article) and stored(other) is None
+    assert stored(article) == fresh(article) and stored(other) == NOT_STARTED
+    call_command("recompute_summaries", "--check", stdout=StringIO())
 
 
 # Property: whatever reviewers, editors and admins do, in any order, stored equals fresh.
@@ -243,14 +248,18 @@ def test_stored_summaries_equal_recomputed_ones_after_any_sequence_of_changes(dj
     try:
         with transaction.atomic():
             articles = [
-                make_article(body="One claim. Two claims here.\n\nThree. Four is longer than the rest."),
-                make_article(body="Short. Then a much longer sentence follows it."),
+                make_article(body="One claim. Two claims here.\n\nThree. Four is longer than the rest.",
+                             outlet="Wire", authors=["Ann"]),
+                make_article(body="Short. Then a much longer sentence follows it.", outlet="Wire",
+                             authors=["Ann", "Bo"]),
             ]
             users = {name: django_user_model.objects.create_user(name) for name in USERS}
             for action, *args in actions:
                 apply(action, args, users, articles)
             ids = list(Article.objects.values_list("pk", flat=True))
             assert list(summaries.differences(ids)) == []
+            # And so do the outlet's and authors' totals, which add them up.
+            assert [list(totals.differences(model)) for model in totals.KINDS] == [[], []]
             raise Rollback
     except Rollback:
         pass

@@ -67,8 +67,10 @@ def test_the_corpus_is_varied_like_a_real_one():
     passages = [article.passages.count() for article in Article.objects.all()[:50]]
     assert 40 <= sum(passages) / len(passages) <= 80  # about 60
     statuses = {summary.status for summary in ArticleSummary.objects.all()}
-    assert statuses == {"in_review", "reviewed"}
-    assert Article.objects.filter(summary__isnull=True).exists()  # nobody started some
+    assert {"in_review", "reviewed"} <= statuses <= {"not_started", "in_review", "reviewed"}
+    assert ArticleSummary.objects.count() == Article.objects.count() == 300
+    not_started = ArticleSummary.status_is(ArticleSummary.Status.NOT_STARTED, through="")
+    assert ArticleSummary.objects.filter(not_started).exists()  # nobody started some
     agreement = [a for a in ArticleSummary.objects.values_list("agreement", flat=True) if a is not None]
     assert min(agreement) < 0.4 and max(agreement) > 0.8  # reviewers agree more on some articles
     assert Review.objects.filter(status="submitted").values("article").distinct().count() > 150
@@ -103,3 +105,13 @@ def test_the_command_reports_and_refuses_bad_sizes():
         call_command("generate_corpus", "--articles", "3", "--seed", "cmd", stdout=StringIO(), stderr=StringIO())
     with pytest.raises(CommandError):
         call_command("generate_corpus", "--articles", "0", stdout=StringIO(), stderr=StringIO())
+
+
+def test_too_few_reviewers_for_every_review_still_gives_exact_summaries_and_totals():
+    # Three reviewers: an article drawn to have three submitted reviews and one in progress gets only
+    # the three, and its summary must not count the fourth.
+    call_command("generate_corpus", "--articles", "300", "--reviewers", "3", "--seed", "1", stdout=StringIO())
+    out = StringIO()
+    call_command("recompute_summaries", "--check", stdout=out, stderr=StringIO())
+    assert "All 300 stored summaries are exact. So are the outlets' and authors' totals." in out.getvalue()
+    assert ArticleSummary.objects.count() == 300

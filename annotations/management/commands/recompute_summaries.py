@@ -5,15 +5,16 @@ from dossier.bulk import BATCH, batches
 from dossier.models import Article
 from dossier.progress import progress_bar
 
-from annotations import summaries
+from annotations import summaries, totals
 
 SHOWN = 20
 
 
 class Command(BaseCommand):
     help = (
-        "Rebuild every article's stored summary from its reviews. With --check, change nothing and exit "
-        "non-zero if any stored summary differs from a fresh computation."
+        "Rebuild every article's stored summary from its reviews, and every outlet's and author's totals. "
+        "With --check, change nothing and exit non-zero if any stored summary or totals differ from a fresh "
+        "computation (a missing one differs too)."
     )
 
     def add_arguments(self, parser):
@@ -38,9 +39,22 @@ class Command(BaseCommand):
             progress.update(len(batch))
         progress.close()
         if not check:
-            self.stdout.write(f"Rebuilt the summaries of {total} articles.")
-        elif found:
+            for model in totals.KINDS:  # after the summaries, which they add up
+                totals.rebuild(model)
+            self.stdout.write(f"Rebuilt the summaries of {total} articles, and the outlets' and authors' totals.")
+            return
+        problems = []
+        if found:
             more = f" (the first {SHOWN} shown)" if found > SHOWN else ""
-            raise CommandError(f"{found} of {total} stored summaries differ from a fresh computation{more}.")
-        else:
-            self.stdout.write(f"All {total} stored summaries are exact.")
+            problems.append(f"{found} of {total} stored summaries differ from a fresh computation{more}.")
+        with transaction.atomic():
+            differing = {model: list(totals.differences(model)) for model in totals.KINDS}
+        for model, rows in differing.items():
+            for pk, stored, fresh in rows[:SHOWN]:
+                self.stdout.write(f"{model._meta.verbose_name.capitalize()} {pk}: stored {stored}, fresh {fresh}")
+            if rows:
+                problems.append(f"{len(rows)} {model._meta.verbose_name_plural}' stored totals differ from a fresh "
+                                "computation.")
+        if problems:
+            raise CommandError(" ".join(problems))
+        self.stdout.write(f"All {total} stored summaries are exact. So are the outlets' and authors' totals.")

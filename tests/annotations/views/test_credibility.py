@@ -414,14 +414,15 @@ def test_profile_pages_cost_the_same_queries_for_any_number_of_articles(
             article = make_article(outlet="Same", authors=["Same Author"])
             make_review(article, reviewer, {0: "u", 1: "q"})
         outlet = Outlet.objects.get(name="Same")
+        client.get(reverse("annotations:outlet", args=[outlet.pk]))  # resamples the intervals the submits left stale
         with CaptureQueriesContext(connection) as queries:
             client.get(reverse("annotations:outlet", args=[outlet.pk]))
         return len(queries)
 
     client.force_login(editor)
-    # session, user, roles, outlet, its scores, its articles' figures for the intervals, distribution, flags,
-    # count, the page's rows, authors prefetch
-    assert count_for(1) == count_for(30) == 11
+    # session, user, roles, outlet, its stored totals (with its intervals), the most used flags' names, count,
+    # the page's rows, authors prefetch
+    assert count_for(1) == count_for(30) == 9
 
 
 # --- Scale: bounded pages, index-served score sorts ----------------------------------------------
@@ -476,7 +477,10 @@ def test_score_sorts_break_ties_on_the_article_with_or_without_a_status_filter(c
     client.force_login(editor)
     descending = sort.startswith("-")
     scored = sorted((a.pk for a in articles[:4]), reverse=descending)
-    for query, expected in (({"status": "reviewed"}, scored), ({}, [*scored, articles[4].pk])):
+    # One reviewer each: alpha is undefined for every article, which then ties on the article alone.
+    unscored = sort.lstrip("-") in ("agreement", "alpha_reliable")
+    every = sorted((a.pk for a in articles), reverse=descending) if unscored else [*scored, articles[4].pk]
+    for query, expected in (({"status": "reviewed"}, scored), ({}, every)):
         table = client.get(LIST, {**query, "sort": sort}).context["table"]
         assert [row.record.pk for row in table.page.object_list] == expected, query
 
