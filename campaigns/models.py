@@ -462,9 +462,14 @@ class AssignmentQuerySet(models.QuerySet):
         """Rows of reviewer username, `total`, `started`, `submitted`, `overdue`: one query."""
         return self._progress("reviewer_id", "reviewer__username").order_by("reviewer__username")
 
-    def per_article(self):
-        """Rows of article id and title with the same counts, least complete first: one query."""
-        return self._progress("article_id", "article__title").order_by("submitted", "article_id")
+    def per_article(self, limit):
+        """The first `limit` rows of article id and title with the same counts, least complete first: two
+        queries, the counts grouped by article id alone (a join to every article's title cost twice as much)."""
+        rows = list(self._progress("article_id").order_by("submitted", "article_id")[:limit])
+        titles = dict(Article.objects.filter(pk__in=[row["article_id"] for row in rows]).values_list("pk", "title"))
+        for row in rows:
+            row["article__title"] = titles.get(row["article_id"], "")
+        return rows
 
     def _progress(self, *keys):
         State = Assignment.State

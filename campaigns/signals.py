@@ -73,7 +73,14 @@ def flag_saved_figures(sender, instance, created, raw=False, **kwargs):
     before = getattr(instance, "_coding_before", None)
     if raw or created or before is None or before[0] == instance.category:
         return
-    tasks.changed(Campaign.objects.exclude(state=Campaign.State.DRAFT).values_list("pk", flat=True))
+    tasks.changed(Campaign.objects.values_list("pk", flat=True))
+
+
+@receiver(post_delete, sender=CampaignArticle, dispatch_uid="campaigns.figures_article_left")
+def article_left_figures(sender, instance, origin=None, **kwargs):
+    """A deleted article leaves its campaigns, and their figures (a deleted campaign takes its own along)."""
+    if not _deleting(origin, Campaign):
+        tasks.changed([instance.campaign_id])
 
 
 @receiver(campaign_changed, sender=Campaign, dispatch_uid="campaigns.figures_campaign_changed")

@@ -49,7 +49,7 @@ def detail(request, pk):
     return render(request, "campaigns/detail.html", {
         "campaign": campaign,
         "per_reviewer": assignments.per_reviewer(),
-        "per_article": assignments.per_article()[:200],
+        "per_article": assignments.per_article(200),
         "overdue": assignments.overdue().select_related("article", "reviewer").only(
             "due", "state", "article__title", "reviewer__username")[:100],
         "figures": campaign.figures, "reliability": figures.reliability(campaign.figures),

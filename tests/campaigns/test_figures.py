@@ -107,3 +107,14 @@ def test_a_change_already_in_the_figures_is_not_computed_twice(campaign, django_
     assert figures.computed_from == figures.changes and figures.computed_at is not None
     with django_assert_num_queries(1):
         tasks.refresh_figures.enqueue(campaign.pk)
+
+
+def test_a_deleted_article_leaves_the_figures_and_the_queue(client, editor, campaign):
+    campaign, articles, reviewers = campaign
+    first, second = campaign.assignments.filter(article=articles[2]).order_by("reviewer__username")[:2]
+    make_review(articles[2], first.reviewer, {0: "q"})
+    make_review(articles[2], second.reviewer, {0: "u"})
+    assert CampaignFigures.objects.get(pk=campaign.pk).disputed == 1
+    articles[2].delete()
+    figures = CampaignFigures.objects.get(pk=campaign.pk)
+    assert (figures.disputed, figures.pending) == (0, False) and not CampaignDispute.objects.exists()
