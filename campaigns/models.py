@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from dossier.bulk import batches
 from dossier.ingest.names import name_key
-from dossier.models import Article, Author, Outlet
+from dossier.models import Article, Author, Outlet, Passage
 from dossier.roles import Role, has_role
 
 from annotations.models import CodebookVersion, Review
@@ -23,6 +23,9 @@ from . import assigning
 
 # Sent inside the closing transaction (campaign=); webhooks turns it into `campaign.closed` after the commit.
 campaign_closed = Signal()
+# Sent inside the transaction that plans, opens or closes a campaign or adds articles (campaign_id=): what
+# its stored figures count changed (signals.py queues their refresh).
+campaign_changed = Signal()
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,7 @@ class CampaignQuerySet(models.QuerySet):
         """Campaigns with their pinned codebook version and `live_codebook` (the newest version's number),
         in the one query that reads the campaign."""
         newest = CodebookVersion.objects.order_by("-number").values("number")[:1]
-        return self.select_related("codebook_version").annotate(live_codebook=models.Subquery(newest))
+        return self.select_related("codebook_version", "figures").annotate(live_codebook=models.Subquery(newest))
 
     def locked(self, pk):
         """The campaign, its row locked until the transaction ends (PostgreSQL; SQLite's IMMEDIATE
@@ -126,12 +129,14 @@ class CampaignQuerySet(models.QuerySet):
             codebook_version=CodebookVersion.objects.current(), allow_unassigned=allow_unassigned,
             created_by=created_by,
         )
+        CampaignFigures.objects.create(campaign=campaign)
         sample = assigning.reliability_sample(article_ids, reliability_share, campaign.seed)
         CampaignArticle.objects.bulk_create(
             [CampaignArticle(campaign=campaign, article_id=pk, in_sample=pk in sample) for pk in article_ids],
             batch_size=2000,
         )
         CampaignReviewer.objects.bulk_create([CampaignReviewer(campaign=campaign, reviewer=user) for user in pool])
+        campaign_changed.send(sender=Campaign, campaign_id=campaign.pk)
         return campaign
 
 
@@ -242,6 +247,7 @@ class Campaign(models.Model):
             campaign.assign()
             campaign.state, campaign.opened_at = self.State.OPEN, timezone.now()
             campaign.save(update_fields=["state", "opened_at"])
+            campaign_changed.send(sender=Campaign, campaign_id=self.pk)
         self.state, self.opened_at = campaign.state, campaign.opened_at
         return True
 
@@ -254,6 +260,7 @@ class Campaign(models.Model):
             campaign.state, campaign.closed_at = self.State.CLOSED, timezone.now()
             campaign.save(update_fields=["state", "closed_at"])
             campaign_closed.send(sender=Campaign, campaign=campaign)
+            campaign_changed.send(sender=Campaign, campaign_id=self.pk)
         self.state, self.closed_at = campaign.state, campaign.closed_at
         return True
 
@@ -365,6 +372,8 @@ class Campaign(models.Model):
             [CampaignArticle(campaign=self, article_id=pk, in_sample=pk in sample) for pk in new], batch_size=2000
         )
         assigned = self.assign() if campaign.state == self.State.OPEN else []
+        if new:
+            campaign_changed.send(sender=Campaign, campaign_id=self.pk)
         return Added(len(new), len(given) - len(new), len(assigned))
 
     @transaction.atomic
@@ -453,9 +462,14 @@ class AssignmentQuerySet(models.QuerySet):
         """Rows of reviewer username, `total`, `started`, `submitted`, `overdue`: one query."""
         return self._progress("reviewer_id", "reviewer__username").order_by("reviewer__username")
 
-    def per_article(self):
-        """Rows of article id and title with the same counts, least complete first: one query."""
-        return self._progress("article_id", "article__title").order_by("submitted", "article_id")
+    def per_article(self, limit):
+        """The first `limit` rows of article id and title with the same counts, least complete first: two
+        queries, the counts grouped by article id alone (a join to every article's title cost twice as much)."""
+        rows = list(self._progress("article_id").order_by("submitted", "article_id")[:limit])
+        titles = dict(Article.objects.filter(pk__in=[row["article_id"] for row in rows]).values_list("pk", "title"))
+        for row in rows:
+            row["article__title"] = titles.get(row["article_id"], "")
+        return rows
 
     def _progress(self, *keys):
         State = Assignment.State
@@ -535,3 +549,55 @@ class Conflict(models.Model):
 
     def __str__(self):
         return f"{self.reviewer} × {self.outlet}"
+
+
+class CampaignFigures(models.Model):
+    """The campaign's agreement and dispute counts as the task last computed them (figures.py), and a
+    counter of the changes to its judgements, bumped in the transaction of each change: the figures are
+    current when they were computed from the latest count, pending otherwise.
+    """
+
+    campaign = models.OneToOneField(Campaign, on_delete=models.CASCADE, primary_key=True, related_name="figures")
+    changes = models.PositiveBigIntegerField(default=0, help_text="Changes to the judgements so far.")
+    computed_from = models.PositiveBigIntegerField(null=True, blank=True,
+                                                   help_text="The count of changes the figures include.")
+    computed_at = models.DateTimeField(null=True, blank=True)
+    alpha = models.FloatField(null=True, blank=True)
+    alpha_missing = models.CharField(max_length=40, blank=True, help_text="Why there is no alpha.")
+    alpha_low = models.FloatField(null=True, blank=True)
+    alpha_high = models.FloatField(null=True, blank=True)
+    articles = models.PositiveIntegerField(default=0, help_text="Reviewed articles the alpha counts.")
+    # [[username, alpha or null, why none or null, passages compared]], by username.
+    by_reviewer = models.JSONField(default=list, blank=True)
+    disputed = models.PositiveIntegerField(default=0)
+    ruled = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"Figures of {self.campaign_id}"
+
+    @property
+    def pending(self):
+        """True when a change is not yet in the figures (the task has yet to run)."""
+        return self.computed_from != self.changes
+
+
+class CampaignDispute(models.Model):
+    """A passage of the campaign its reviewers dispute, and the editor's ruling on it if any."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="disputes")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    passage = models.ForeignKey(Passage, on_delete=models.CASCADE, related_name="campaign_disputes")
+    position = models.PositiveIntegerField(help_text="The passage's place in its article's reading order.")
+    ruled = models.CharField(max_length=12, blank=True, help_text="The ruling's category, blank if none.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "passage"], name="campaign_dispute_unique"),
+        ]
+        indexes = [
+            # The adjudication queue: the campaign's disputes in article, then reading order.
+            models.Index(fields=["campaign", "article", "position"], name="campaign_dispute_order_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.passage_id} disputed in {self.campaign_id}"

@@ -5,14 +5,18 @@ import logging
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models.signals import post_save
+from django.db.models import QuerySet
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.urls import reverse
 
-from annotations.models import Review
+from dossier.models import Article, article_revised
+
+from annotations.models import Annotation, Flag, Review, Ruling, review_submitted
 from annotations.signals import closed_articles, next_assignment, queue_sections, review_refusal, table_selection
 
-from .models import Assignment, Campaign, CampaignArticle, CampaignError, CampaignReviewer
+from . import figures, tasks
+from .models import Assignment, Campaign, CampaignArticle, CampaignError, CampaignReviewer, campaign_changed
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +35,72 @@ def follow_review(sender, instance, raw=False, **kwargs):
     Assignment.objects.filter(article_id=instance.article_id, reviewer_id=instance.reviewer_id).exclude(
         state=state
     ).update(state=state)
+
+
+@receiver(review_submitted, sender=Review, dispatch_uid="campaigns.figures_review_submitted")
+def review_submitted_figures(sender, review, **kwargs):
+    """The campaigns holding the article count the new judgements (and queue the refresh of their figures)."""
+    tasks.articles_changed([review.article_id])
+
+
+@receiver(post_delete, sender=Review, dispatch_uid="campaigns.figures_review_deleted")
+def review_deleted_figures(sender, instance, origin=None, **kwargs):
+    if instance.is_submitted and not _deleting(origin, Article):
+        tasks.articles_changed([instance.article_id])
+
+
+@receiver(post_save, sender=Annotation, dispatch_uid="campaigns.figures_annotation_saved")
+@receiver(post_delete, sender=Annotation, dispatch_uid="campaigns.figures_annotation_deleted")
+def annotation_changed_figures(sender, instance, raw=False, origin=None, **kwargs):
+    """A submitted review's annotation changed (the admin): its campaigns' figures follow. A delete that
+    began elsewhere (review, article) is counted once by that object's receiver."""
+    if raw or (origin is not None and not _deleting(origin, Annotation)):
+        return
+    review = instance.review  # cached when the change came through Review.set_flag
+    if review.is_submitted:
+        tasks.articles_changed([review.article_id])
+
+
+@receiver(article_revised, sender=Article, dispatch_uid="campaigns.figures_article_revised")
+def article_revised_figures(sender, article, **kwargs):
+    tasks.articles_changed([article.pk])
+
+
+@receiver(post_save, sender=Flag, dispatch_uid="campaigns.figures_flag_saved")
+def flag_saved_figures(sender, instance, created, raw=False, **kwargs):
+    """A flag's category changed: a flag the pinned codebook never knew counts as its own, so every
+    campaign's figures may move (rare, so all of them refresh)."""
+    before = getattr(instance, "_coding_before", None)
+    if raw or created or before is None or before[0] == instance.category:
+        return
+    tasks.changed(Campaign.objects.values_list("pk", flat=True))
+
+
+@receiver(post_delete, sender=CampaignArticle, dispatch_uid="campaigns.figures_article_left")
+def article_left_figures(sender, instance, origin=None, **kwargs):
+    """A deleted article leaves its campaigns, and their figures (a deleted campaign takes its own along)."""
+    if not _deleting(origin, Campaign):
+        tasks.changed([instance.campaign_id])
+
+
+@receiver(campaign_changed, sender=Campaign, dispatch_uid="campaigns.figures_campaign_changed")
+def campaign_changed_figures(sender, campaign_id, **kwargs):
+    tasks.changed([campaign_id])
+
+
+@receiver(post_save, sender=Ruling, dispatch_uid="campaigns.figures_ruling_saved")
+def ruling_saved_figures(sender, instance, raw=False, **kwargs):
+    if not raw:
+        figures.ruled(instance.passage_id, instance.category)
+
+
+@receiver(post_delete, sender=Ruling, dispatch_uid="campaigns.figures_ruling_deleted")
+def ruling_deleted_figures(sender, instance, origin=None, **kwargs):
+    figures.ruled(instance.passage_id, None)
+
+
+def _deleting(origin, model):
+    return isinstance(origin, model) or (isinstance(origin, QuerySet) and origin.model is model)
 
 
 @receiver(queue_sections, dispatch_uid="campaigns.queue_sections")

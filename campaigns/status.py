@@ -1,9 +1,7 @@
 """A campaign's status as plain data: what `manage.py campaign status --json` prints."""
 from collections import defaultdict
 
-from annotations.models import Ruling
-
-from . import judgements
+from . import figures
 from .models import Assignment
 
 
@@ -15,12 +13,9 @@ def status(campaign):
         .values_list("article_id", "reviewer__username", "state", "due")
     ):
         articles[article_id].append({"reviewer": username, "state": state, "due": due.isoformat() if due else None})
-    reliability = judgements.reliability(judgements.of_campaign(campaign, campaign.sample_article_ids()), campaign.seed)
-    ids = campaign.article_links.values("article_id")
-    disputed = judgements.disputed(
-        judgements.of_campaign(campaign, ids),
-        dict(Ruling.objects.filter(passage__article__in=ids).values_list("passage_id", "category")),
-    )
+    # The stored figures (figures.py), brought up to date first if a change is not yet in them.
+    stored = figures.refresh(campaign.pk)
+    reliability = figures.reliability(stored)
     return {
         "name": campaign.name,
         "state": campaign.state,
@@ -47,6 +42,6 @@ def status(campaign):
         "alpha_ci": list(reliability.interval) if reliability.interval else None,
         "alpha_missing": reliability.alpha.missing,
         "alpha_by_reviewer": {username: alpha.value for username, alpha, _ in reliability.by_reviewer},
-        "disputed": len(disputed),
-        "ruled": sum(1 for _, _, ruled in disputed if ruled),
+        "disputed": stored.disputed,
+        "ruled": stored.ruled,
     }

@@ -14,7 +14,7 @@ from annotations import scoring
 from annotations.access import score_readers_only
 from annotations.models import Annotation, Ruling
 
-from . import judgements
+from . import figures, judgements
 from .forms import AddArticlesForm, CampaignForm, ReviewerForm, RulingForm, TableSelectionForm
 from .models import Assignment, Campaign, CampaignError
 
@@ -46,14 +46,13 @@ def detail(request, pk):
     """Progress: a fixed number of queries whatever the campaign's size (tests pin it)."""
     campaign = get_object_or_404(Campaign.objects.with_codebooks(), pk=pk)
     assignments = Assignment.objects.filter(campaign=campaign)
-    found = judgements.of_campaign(campaign, campaign.sample_article_ids())
     return render(request, "campaigns/detail.html", {
         "campaign": campaign,
         "per_reviewer": assignments.per_reviewer(),
-        "per_article": assignments.per_article()[:200],
+        "per_article": assignments.per_article(200),
         "overdue": assignments.overdue().select_related("article", "reviewer").only(
             "due", "state", "article__title", "reviewer__username")[:100],
-        "reliability": judgements.reliability(found, campaign.seed),
+        "figures": campaign.figures, "reliability": figures.reliability(campaign.figures),
         "articles_form": AddArticlesForm(), "reviewer_form": ReviewerForm(),
     })
 
@@ -150,24 +149,21 @@ def remove_reviewer(request, pk, reviewer_pk):
                     f"{moved} unstarted assignments were handed to others.")
 
 
+SHOWN_DISPUTES = 200  # the adjudication page's rows; its counts are of them all
+
+
 @require_GET
 @score_readers_only
 def adjudication(request, pk):
-    """The campaign's disputed passages, ruled or not: a fixed number of queries whatever its size."""
+    """The campaign's disputed passages, ruled or not, as the task stored them (figures.py): the first
+    SHOWN_DISPUTES and the stored counts, a fixed number of queries whatever its size."""
     campaign = get_object_or_404(Campaign.objects.with_codebooks(), pk=pk)
-    articles = campaign.article_links.values("article_id")
-    disputed = judgements.disputed(
-        judgements.of_campaign(campaign, articles),
-        dict(Ruling.objects.filter(passage__article__in=articles).values_list("passage_id", "category")),
-    )
-    shown = disputed[:200]
-    passages = Passage.objects.select_related("article").only(
-        "paragraph", "sentence", "start", "end", "article__title", "article__body").in_bulk(
-        [passage_id for _, passage_id, _ in shown])
-    rows = [(passages[passage_id], ruled) for _, passage_id, ruled in shown]
+    shown = (campaign.disputes.select_related("passage__article").order_by("article_id", "position")
+             .only("campaign_id", "ruled", "passage__paragraph", "passage__sentence", "passage__start", "passage__end",
+                   "passage__article__title", "passage__article__body")[:SHOWN_DISPUTES])
     return render(request, "campaigns/adjudication.html", {
-        "campaign": campaign, "rows": rows, "total": len(disputed),
-        "ruled": sum(1 for _, _, ruled in disputed if ruled),
+        "campaign": campaign, "figures": campaign.figures, "rows": [(row.passage, row.ruled) for row in shown],
+        "total": campaign.figures.disputed, "ruled": campaign.figures.ruled,
     })
 
 

@@ -46,6 +46,7 @@ from annotations import columns, summaries
 from annotations.models import Annotation, ArticleSummary, Export, Flag, Review, ScoredArticle
 from annotations.tables import CredibilityTable, QueueTable
 
+from campaigns import figures
 from campaigns.models import Campaign
 
 from api import pagination
@@ -282,12 +283,13 @@ class Benchmark:
 
     def campaigns(self):
         """Opening a campaign of up to CAMPAIGN_ARTICLES articles x 3 reviewers (a pool of 6): the assignment
-        alone, each run planned afresh and rolled back, so nothing stays. The last run's campaign page is timed
-        too, before its rollback: it makes a fixed number of queries, so it is held to a flat page's bar.
+        alone, each run planned afresh and rolled back, so nothing stays; then the refresh of its stored figures
+        (the task's work). The last run's campaign page and adjudication queue are timed too, before its
+        rollback: they read stored figures in a fixed number of queries, so they are held to a flat page's bar.
         """
         ids = list(Article.objects.order_by("pk").values_list("pk", flat=True)[:CAMPAIGN_ARTICLES])
         pool = [self._user(f"{CAMPAIGN_REVIEWER}-{n}", Role.REVIEWER) for n in range(6)]
-        samples, assigned = [], 0
+        samples, refreshes, assigned = [], [], 0
         for run in range(self.runs):
             with transaction.atomic():
                 campaign = Campaign.objects.plan(f"benchmark campaign {run}", ids, pool, per_article=3, seed=run)
@@ -295,12 +297,26 @@ class Benchmark:
                 campaign.open()
                 samples.append(time.perf_counter() - began)
                 assigned = campaign.assignments.count()
+                # The queued task's work (what each request of the two pages once did): it does not run
+                # inside this transaction, so it is done and timed here.
+                began = time.perf_counter()
+                stored = figures.refresh(campaign.pk)
+                refreshes.append(time.perf_counter() - began)
                 if run == self.runs - 1:
-                    self.page(f"Campaign page ({len(ids)} articles, {assigned} assignments)",
-                              lambda i, campaign=campaign: (campaign.get_absolute_url(), {}), Bar(25))
+                    self._campaign_pages(campaign, len(ids), assigned, stored.disputed)
                 transaction.set_rollback(True)
         self._record(Result(f"Opening a campaign: {len(ids)} articles x 3 reviewers from a pool of 6",
                             "Campaign.open()", samples, None, Bar(None, 5000), f"{assigned} assignments"))
+        self._record(Result(f"Campaign figures refresh, the task: {len(ids)} articles", "figures.refresh()",
+                            refreshes, None, None, f"{stored.articles} reviewed articles counted, "
+                            f"{stored.disputed} disputed passages stored"))
+
+    def _campaign_pages(self, campaign, articles, assigned, disputed):
+        """The two pages that read the campaign's stored figures (figures.py)."""
+        self.page(f"Campaign page ({articles} articles, {assigned} assignments)",
+                  lambda i: (campaign.get_absolute_url(), {}), Bar(25))
+        self.page(f"Campaign adjudication queue ({disputed} disputed passages)",
+                  lambda i: (reverse("campaigns:adjudication", args=[campaign.pk]), {}), Bar(25))
 
     def _timed(self, send, request):
         """Seconds each of the requests took: send(*request(i)), the request built before the clock starts."""

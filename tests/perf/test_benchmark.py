@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 NAMES = ["first page", "a page after row", "Reviewer queue: first page", "Reviewer queue: a page after row",
          "Article summary", "workspace", "Outlet page", "Flag toggle", "Summary refresh",
          "CSV export", "plain-text articles", "JSONL", "by address", "Re-anchoring",
-         "Opening a campaign", "Campaign page"]
+         "Opening a campaign", "Campaign page", "Campaign figures refresh", "Campaign adjudication queue"]
 
 
 @pytest.fixture
