@@ -207,14 +207,14 @@ class ScoredArticleQuerySet(ArticleQuerySet):
         return self.for_list().with_summary()
 
     def with_summary(self):
-        """Annotate the stored scores and `status`: one INNER JOIN on the summary (every article has one),
-        so that a score sort walks the summary's (score, article) index.
+        """Annotate the stored scores and `status`: one LEFT JOIN on the summary (every article has one).
 
-        Scores are None, `reviewers` and `reviews_in_progress` 0, where nobody has started a review.
+        Scores are None, `reviewers` and `reviews_in_progress` 0, where nobody has started a review. The
+        join stays outer here: an inner one lets the database drive a page by id or date from the
+        summary's side, reading every summary above the cursor first (by_score() makes it inner).
         """
         Status = ArticleSummary.Status
-        # isnull=False is what makes Django join a reverse one-to-one inner; the condition is always true.
-        return self.filter(summary__isnull=False).annotate(
+        return self.annotate(
             sourced_fact_share=models.F("summary__sourced_fact_share"),
             ruled_sourced_fact_share=models.F("summary__ruled_sourced_fact_share"),
             unsourced_share=models.F("summary__unsourced_share"),
@@ -241,9 +241,11 @@ class ScoredArticleQuerySet(ArticleQuerySet):
         """Sorted by a stored score with undefined scores last in either direction, walking the summary's
         (score, article) index so that a page costs the same at any corpus size.
         """
-        # The summary's article is the article (the join is inner): a tie-break on the article's own id
-        # would make SQLite sort every matching row before it can skip to a page.
-        return self.order_by(directed(score, descending), directed("summary__article_id", descending, None))
+        # isnull=False lets both databases make the join inner (the condition always holds), so that
+        # the page walks the summary's index; the summary's article is then the article, and a tie-break
+        # on the article's own id would make SQLite sort every matching row before it can skip to a page.
+        return self.filter(summary__isnull=False).order_by(
+            directed(score, descending), directed("summary__article_id", descending, None))
 
     def next_for(self, reviewer, closed=None):
         """The reviewer's next article: one in progress first, else the newest not started; None when done.
