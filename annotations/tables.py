@@ -1,10 +1,9 @@
 """The pages' tables (django-tables2): the articles table built from columns.py, the queue, the rankings."""
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils.text import capfirst
 
 from dossier.models import Article
-from dossier.tables import ArticleColumns, BoundedTable, KeysetPaginator
+from dossier.tables import ArticleColumns, BoundedTable, KeysetPaginator, LinkById
 
 from . import aggregates, columns, formatting
 from .models import ArticleSummary, Review
@@ -19,7 +18,7 @@ class QueueTable(ArticleColumns):
     label = "My review queue"
     paginator_class = KeysetPaginator
     title = tables.Column(
-        linkify=lambda record: reverse("annotations:workspace", args=[record.pk]), order_by=("title", "id"),
+        linkify=LinkById("annotations:workspace"), order_by=("title", "id"),
         attrs=USER_TEXT,
     )
     review_status = tables.Column(
@@ -141,7 +140,7 @@ class RankingTable(BoundedTable):
     paginator_class = KeysetPaginator
 
     name = tables.Column(
-        linkify=lambda record: reverse(f"annotations:{record._meta.model_name}", args=[record.pk]),
+        linkify=LinkById(lambda model: f"annotations:{model._meta.model_name}"),
         order_by=("name", "id"), attrs=USER_TEXT,
     )
     article_count = tables.Column(verbose_name="Articles", order_by=("article_count", "id"), attrs=NUMBER)
