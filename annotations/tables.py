@@ -1,11 +1,9 @@
 """The pages' tables (django-tables2): the articles table built from columns.py, the queue, the rankings."""
 import django_tables2 as tables
-from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.text import capfirst
 
 from dossier.models import Article
-from dossier.tables import ArticleColumns, BoundedTable, KeysetPaginator
+from dossier.tables import ArticleColumns, BoundedTable, KeysetPaginator, LinkById
 
 from . import aggregates, columns, formatting
 from .models import ArticleSummary, Review
@@ -20,7 +18,7 @@ class QueueTable(ArticleColumns):
     label = "My review queue"
     paginator_class = KeysetPaginator
     title = tables.Column(
-        linkify=lambda record: reverse("annotations:workspace", args=[record.pk]), order_by=("title", "id"),
+        linkify=LinkById("annotations:workspace"), order_by=("title", "id"),
         attrs=USER_TEXT,
     )
     review_status = tables.Column(
@@ -66,6 +64,14 @@ class ListedColumn(tables.Column):
     def render(self, record):
         return self.column.cell(record)
 
+    def row_cell(self, bound_column):
+        """The cell as BoundedTable.rows_html() shows it: the column's text, linked to the summary if it says so."""
+        cell = self.column.cell
+        if not self.column.links_to_summary:
+            return _cell_template(self.column), lambda article: (cell(article),)
+        before, after = columns.summary_path_around_id()
+        return _cell_template(self.column), lambda article: (before, article.pk, after, cell(article))
+
     def order(self, queryset, is_descending):
         if not self.column.score:
             return queryset, False
@@ -82,25 +88,17 @@ class _ArticlesPage(BoundedTable):
     unique_keys = ("summary__article_id",)  # a score sort's last key once the summary join is inner
     label = "Articles"
 
-    def rows_html(self):
-        """The page's rows, one <tr> each, a cell under each visible header (tests check they line up).
 
-        One format_html() per row, from a template built once per page: django-tables2's generic cells
-        and template loops cost a fifth of a millisecond a row, and this page is held to 25 ms.
-        """
-        before, after = columns.summary_path_around_id()
-        shown = [column for column in columns.CREDIBILITY if column.on_page and column.name not in (self.exclude or ())]
-        selectable = self.columns[SELECT].visible
-        template = "<tr>" + (_SELECT_CELL if selectable else "") + "".join(map(_cell_template, shown)) + "</tr>"
-        for row in self.paginated_rows:
-            article, values = row.record, []
-            if selectable:
-                values += [article.pk, article.title]
-            for column in shown:
-                if column.links_to_summary:
-                    values += [before, article.pk, after]
-                values.append(column.cell(article))
-            yield format_html(template, *values)
+class SelectColumn(tables.Column):
+    """The articles page's checkboxes, for the form of another app that takes picked rows."""
+
+    def __init__(self):
+        super().__init__(verbose_name="Select", orderable=False, empty_values=(), visible=False,
+                         attrs={"th": {"class": "select"}})
+
+    def row_cell(self, bound_column):
+        """A checkbox named after the article's title (BoundedTable.rows_html())."""
+        return _SELECT_CELL, lambda article: (article.pk, article.title)
 
 
 _SELECT_CELL = (
@@ -123,7 +121,6 @@ class _CredibilityMeta:
     sequence = [SELECT, *(column.name for column in columns.CREDIBILITY)]
     empty_text = "No articles match. Clear the filters, or import articles from the admin."
     attrs = {"class": "table"}
-    template_name = "annotations/_credibility_table.html"  # its rows come from rows_html()
 
 
 # ScoredArticle.objects.for_table() as the articles page shows them: one column per columns.CREDIBILITY entry
@@ -132,8 +129,7 @@ CredibilityTable = type("CredibilityTable", (_ArticlesPage,), {
     "__doc__": "The articles with their stored scores; its columns are columns.CREDIBILITY's.",
     "__module__": __name__,
     "Meta": _CredibilityMeta,
-    SELECT: tables.Column(verbose_name="Select", orderable=False, empty_values=(), visible=False,
-                          attrs={"th": {"class": "select"}}),
+    SELECT: SelectColumn(),
     **{column.name: ListedColumn(column) for column in columns.CREDIBILITY},
 })
 
@@ -144,7 +140,7 @@ class RankingTable(BoundedTable):
     paginator_class = KeysetPaginator
 
     name = tables.Column(
-        linkify=lambda record: reverse(f"annotations:{record.kind}", args=[record.pk]),
+        linkify=LinkById(lambda model: f"annotations:{model.kind}"),  # OutletTotals or AuthorTotals
         order_by=("name", "id"), attrs=USER_TEXT,
     )
     article_count = tables.Column(verbose_name="Articles", order_by=("article_count", "id"), attrs=NUMBER)

@@ -374,8 +374,8 @@ def test_queue_shows_my_status_per_article_and_filters_by_it(client, reviewer, o
 def test_queue_query_count_is_fixed(client, reviewer, django_assert_num_queries):
     client.force_login(reviewer)
     make_article(outlet="O", authors=["A"])
-    # session, user, roles, the keyset page (the queue shows no count), authors prefetch, the reviewer's
-    # assignments (campaigns.signals)
+    # session, user, roles, page, authors prefetch, the reviewer's assignments (campaigns.signals); no
+    # count (the queue shows none), and its rows' cells cost none (BoundedTable.rows_html())
     with django_assert_num_queries(6):
         client.get(reverse("annotations:queue"))
     for n in range(20):
