@@ -10,6 +10,7 @@ from dossier.models import Article, Author, Outlet, Passage, article_revised, ar
 
 from . import revisions, summaries, totals
 from .models import Annotation, AuthorTotals, CodebookVersion, Flag, OutletTotals, Review, Ruling
+from .models.totals import BANDS
 
 # Extension points for the apps built on annotations (campaigns), which annotations never imports.
 # Each receiver answers for itself; the pages take the first answer that is not None.
@@ -170,6 +171,7 @@ def subject_saved(sender, instance, created=False, update_fields=None, **kwargs)
     model = OutletTotals if sender is Outlet else AuthorTotals
     subject = model._meta.pk.name
     if created:  # no article yet: totals of zero, so that it is listed among the too few reviewed
-        model.objects.get_or_create(**{f"{subject}_id": instance.pk}, defaults={"name": instance.name})
+        zero = {"name": instance.name, "bands": [0] * BANDS}  # as fresh() gives them, so deltas can add up
+        model.objects.get_or_create(**{f"{subject}_id": instance.pk}, defaults=zero)
     elif update_fields is None or "name" in update_fields:
         model.objects.filter(**{f"{subject}_id": instance.pk}).exclude(name=instance.name).update(name=instance.name)

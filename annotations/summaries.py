@@ -165,6 +165,8 @@ def _store(summaries, totals=True):
     authors' totals."""
     if not summaries:
         return
+    if totals:  # what the articles add to their groups now, to add the difference after
+        old = group_totals.before(list(summaries))
     ArticleSummary.objects.bulk_create(
         list(summaries.values()), update_conflicts=True, unique_fields=["article"], update_fields=_UPDATE_FIELDS
     )
@@ -175,18 +177,18 @@ def _store(summaries, totals=True):
             (article_id, flag_id, uses)
             for article_id, summary in summaries.items() for flag_id, uses in summary.flag_uses.items()
         ))
-        group_totals.refresh_articles(list(summaries))
+        group_totals.apply(old, summaries)
 
 
 def not_started(article_ids):
     """Store not-started summaries for new articles (that nobody can have reviewed yet) and count them in
-    their outlets' and authors' totals: one INSERT, plus the totals' queries. Call in the transaction
+    their outlets' and authors' totals: one INSERT, plus the totals' few queries. Call in the transaction
     that created them."""
     ArticleSummary.objects.bulk_create(
         [ArticleSummary.not_started(article_id) for article_id in article_ids], batch_size=BATCH,
         ignore_conflicts=True,
     )
-    group_totals.refresh(*group_totals.groups_of(article_ids), intervals=False)
+    group_totals.articles_added(article_ids)
 
 
 def differences(article_ids):

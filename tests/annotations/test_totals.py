@@ -150,3 +150,20 @@ def test_rankings_and_profiles_cost_the_same_queries_for_any_number_of_articles(
     # then the articles table's count, rows and authors; the first view after a submit resamples the
     # stale intervals (the sums, flag uses and reviewed summaries read again, stored, read back).
     assert counts(1) == counts(12) == [5, 5, 14, 14, 5, 5, 9, 9]
+
+
+def test_a_submit_costs_the_same_queries_however_many_articles_its_outlet_and_authors_have(reviewer):
+    def submit_one(n):
+        for _ in range(n):
+            make_review(make_article(outlet="Same", authors=["Ann", "Bo"]), reviewer, {0: "u", 1: "q"})
+        review = make_review(make_article(outlet="Same", authors=["Ann", "Bo"]), reviewer, {0: "q"}, submit=False)
+        with CaptureQueriesContext(connection) as queries:
+            review.submit()
+        return len(queries)
+
+    # The submit, then its summary (lock, passages, reviews, annotations, upsert, flag uses replaced),
+    # and the totals as deltas: the old summary with its outlet, its authors, its flag uses, then per
+    # kind the locked totals rows and an UPDATE of each; never the group's other articles.
+    assert submit_one(1) == submit_one(12) == 21
+    assert stored(Outlet, "Same").reviewed_count == 15 and stored(Author, "Bo").article_count == 15
+    check()
