@@ -49,9 +49,10 @@ def balanced():
         nobody = closed.getsockname()
     proxy = Proxy([server.server_address[:2] for server in servers] + [nobody])
     loop = asyncio.new_event_loop()
-    listening = loop.run_until_complete(proxy.serve("127.0.0.1", 0))
     running = threading.Thread(target=loop.run_forever, daemon=True)
     running.start()
+    # Served from the loop's own thread: after the browser tests, Playwright's loop runs in this one.
+    listening = asyncio.run_coroutine_threadsafe(proxy.serve("127.0.0.1", 0), loop).result(5)
     yield proxy, listening.sockets[0].getsockname()[1], servers
     asyncio.run_coroutine_threadsafe(_close(listening), loop).result(5)
     loop.call_soon_threadsafe(loop.stop)
