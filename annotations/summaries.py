@@ -4,7 +4,7 @@ from collections import defaultdict
 from django.db import transaction
 from django.db.models import F, Q
 
-from dossier.bulk import BATCH, batches, insert_rows
+from dossier.bulk import batches, database_values, insert_rows
 from dossier.models import Article, Passage
 
 from . import scoring
@@ -184,10 +184,12 @@ def not_started(article_ids):
     """Store not-started summaries for new articles (that nobody can have reviewed yet) and count them in
     their outlets' and authors' totals: one INSERT, plus the totals' few queries. Call in the transaction
     that created them."""
-    ArticleSummary.objects.bulk_create(
-        [ArticleSummary.not_started(article_id) for article_id in article_ids], batch_size=BATCH,
-        ignore_conflicts=True,
-    )
+    # Every row but its article is the same: its values are prepared once, not per row and field as
+    # bulk_create() prepares them (half of a 20,000-record import's time).
+    fields = [field for field in ArticleSummary._meta.concrete_fields if not field.primary_key]
+    values = database_values(ArticleSummary, fields)(ArticleSummary.not_started(None))
+    insert_rows(ArticleSummary, ["article_id", *(field.column for field in fields)],
+                ((article_id, *values) for article_id in article_ids), ignore_conflicts=True)
     group_totals.articles_added(article_ids)
 
 

@@ -14,12 +14,14 @@ def batches(items, size=BATCH):
         yield batch
 
 
-def insert_rows(model, columns, rows, batch_size=5000):
-    """Plain multi-row INSERTs: for passages, building a model instance per row costs more than the insert."""
+def insert_rows(model, columns, rows, batch_size=5000, ignore_conflicts=False):
+    """Plain multi-row INSERTs: for passages, building a model instance per row costs more than the insert.
+    ignore_conflicts: a row whose unique key is taken is skipped (both databases' ON CONFLICT DO NOTHING)."""
     connection = connections[model.objects.db]
     quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(model._meta.db_table), ", ".join(map(quote, columns)), ", ".join(["%s"] * len(columns))
+    sql = "INSERT INTO {} ({}) VALUES ({}){}".format(
+        quote(model._meta.db_table), ", ".join(map(quote, columns)), ", ".join(["%s"] * len(columns)),
+        " ON CONFLICT DO NOTHING" if ignore_conflicts else "",
     )
     rows = iter(rows)
     with connection.cursor() as cursor:

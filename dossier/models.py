@@ -197,6 +197,8 @@ class Article(models.Model):
             models.Index(fields=["-imported_at", "-id"], name="article_imported_idx"),
             # The queue and the articles table sorted by title, at any page (keyset: title and id after a cursor).
             models.Index(fields=["title", "id"], name="article_title_idx"),
+            # An outlet's page lists its articles newest first: without it, its every article is sorted.
+            models.Index(fields=["outlet", "-imported_at", "-id"], name="article_outlet_imported_idx"),
         ]
 
     def __str__(self):

@@ -151,7 +151,8 @@ def _save(drafts, source_names, user):
     outlets = _outlets({draft.outlet for draft in drafts if draft.outlet})
     authors = _authors(drafts)
     for article, draft, _ in fresh:
-        article.outlet_id = outlet.pk if (outlet := outlets.get(draft.outlet)) else None
+        # The object, not only its id: the search columns read its name (a query per article otherwise).
+        article.outlet = outlets.get(draft.outlet)
         # What the input or the person importing states wins; else the text's own language, if clear.
         # Detected only now: a duplicate never needs it, and revise() detects a new version's own.
         article.language = draft.language or detect_language(draft.body)
