@@ -39,6 +39,11 @@ def fill(apps, schema_editor):
 
 def build_index(apps, schema_editor):
     create_index(schema_editor.connection)
+    if schema_editor.connection.vendor == "postgresql":
+        # Without statistics on the new index's expression PostgreSQL guesses a search matches 2,000 rows
+        # and walks the import-order index filtering each row: 0.8 s for a word no article has at 100,000
+        # articles, 0.2 ms once analysed (until autovacuum would get round to it).
+        schema_editor.execute("ANALYZE dossier_article")
 
 
 def remove_index(apps, schema_editor):
