@@ -1,6 +1,8 @@
 """Keep stored summaries exact: every change that can move a score refreshes its article's summary
 in the same transaction.
 """
+import threading
+
 from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import Signal, receiver
@@ -153,16 +155,33 @@ def article_authors_changed(sender, instance, action, reverse=False, pk_set=None
             totals.refresh((), pk_set if action != "post_clear" else getattr(instance, "_authors_before", set()))
 
 
+# The outlets and authors of the articles a deletion in progress takes, by id() of its `origin` (the
+# queryset or instance delete() was called on), kept from its first pre_delete to its first post_delete.
+_groups_in_deletion = threading.local()
+
+
 @receiver(pre_delete, sender=Article)
-def remember_groups(sender, instance, **kwargs):
-    instance._groups_before = totals.groups_of([instance.pk])
+def remember_groups(sender, instance, origin=None, **kwargs):
+    pending = _groups_in_deletion.__dict__.setdefault("groups", {})
+    whole = isinstance(origin, QuerySet) and issubclass(origin.model, Article)
+    if id(origin) not in pending:
+        # A queryset's articles all still exist here: their groups are read once, not once an article.
+        outlets, authors = totals.groups_of(origin.values("pk") if whole else [instance.pk])
+        pending[id(origin)] = (origin, outlets, authors)
+    elif not whole:  # articles a deletion of something else takes along
+        outlets, authors = totals.groups_of([instance.pk])
+        pending[id(origin)][1].update(outlets)
+        pending[id(origin)][2].update(authors)
 
 
 @receiver(post_delete, sender=Article)
-def article_deleted(sender, instance, **kwargs):
-    # Its summary and flag uses went with it (CASCADE): its outlet's and authors' totals count it no more.
-    outlets, authors = getattr(instance, "_groups_before", (set(), set()))
-    totals.refresh(outlets, authors)
+def article_deleted(sender, instance, origin=None, **kwargs):
+    # Django deletes every article of one deletion (their summaries and flag uses before them) before it
+    # signals any: the first signal refreshes their outlets and authors once, in the deletion's
+    # transaction. Once an article, 20,000 articles of one outlet cost 20,000 refreshes of 20,000 rows.
+    entry = _groups_in_deletion.__dict__.get("groups", {}).pop(id(origin), None)
+    if entry is not None:
+        totals.refresh(entry[1], entry[2])
 
 
 @receiver(post_save, sender=Outlet)

@@ -168,3 +168,23 @@ def test_a_submit_costs_the_same_queries_however_many_articles_its_outlet_and_au
     assert submit_one(1) == submit_one(12) == 22
     assert stored(Outlet, "Same").reviewed_count == 15 and stored(Author, "Bo").article_count == 15
     check()
+
+
+def test_a_deletion_of_many_articles_refreshes_their_outlets_and_authors_once(reviewer):
+    def delete_all(n):
+        for i in range(n):
+            make_review(make_article(outlet="Wire", authors=["Ann", f"Writer {i % 3}"]), reviewer, {0: "q"})
+        kept = make_article(outlet="Wire", authors=["Ann"])
+        doomed = Article.objects.exclude(pk=kept.pk)
+        with CaptureQueriesContext(connection) as queries:
+            doomed.delete()
+        assert stored(Outlet, "Wire").article_count == 1 and stored(Author, "Ann").article_count == 1
+        assert stored(Outlet, "Wire").reviewed_count == 0 and stored(Author, "Writer 0").article_count == 0
+        check()
+        kept.delete()
+        # The totals' own work (the audit trail still writes a row per deleted review, as it should).
+        return sum("totals" in query["sql"] or "dossier_article_authors" in query["sql"]
+                   for query in queries.captured_queries)
+
+    # Once an article, every article deleted cost a refresh of every group it was in.
+    assert delete_all(2) == delete_all(9)
