@@ -2,47 +2,17 @@
 import math
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, F, FloatField, Q, Sum, When
-from django.db.models.functions import Cast, Coalesce, NullIf
-
 from . import scoring
 from .models import ArticleSummary, Flag
+from .models.totals import BANDS
 
-BANDS = 10
 # Outlets and authors with fewer reviewed articles are listed apart ("too few reviewed"), not ranked.
 MIN_RANKED = 5
 SOURCING = ("sourcing_units", "sourcing_sourced", "sourcing_unsourced", "sourcing_disagreement")
 
 
-def with_credibility(queryset):
-    """Annotate outlets or authors (anything with `articles`) with their reviewed articles' characters per
-    category, `articles`, `reviewed` and the shares: one grouped query over their articles. The pages
-    read the same figures stored (OutletTotals, AuthorTotals), which annotations/totals.py keeps.
-    """
-    reviewed = ArticleSummary.status_is(ArticleSummary.Status.REVIEWED, through="articles__summary__")
-    chars = {
-        f"{category}_chars": Coalesce(Sum(f"articles__summary__{category}_chars", filter=reviewed), 0)
-        for category in scoring.SHARE_CATEGORIES
-    }
-    # What the pooled sourcing alpha needs (pooled_sourcing_alpha()).
-    sourcing = {name: Coalesce(Sum(f"articles__summary__{name}", filter=reviewed), 0, output_field=FloatField()
-                               if name == "sourcing_disagreement" else None) for name in SOURCING}
-    total = sum((F(name) for name in chars), start=0)
-    return queryset.annotate(
-        article_count=Count("articles"), reviewed_count=Count("articles", filter=reviewed), **chars, **sourcing
-    ).annotate(
-        sourced_fact_share=_ratio(F("sourced_chars"), F("sourced_chars") + F("unsourced_chars")),
-        unsourced_share=_ratio(F("unsourced_chars"), total),
-        opinion_share=_ratio(F("opinion_chars"), total),
-    )
-
-
-def _ratio(part, whole):
-    return Case(When(Q(reviewed_count__gt=0), then=Cast(part, FloatField()) / NullIf(whole, 0)), default=None)
-
-
 def ranked(queryset):
-    """Outlets or authors annotated by with_credibility() with enough reviewed articles to rank."""
+    """Outlets' or authors' stored totals with enough reviewed articles to rank."""
     return queryset.filter(reviewed_count__gte=MIN_RANKED)
 
 
@@ -53,7 +23,7 @@ def too_few_reviewed(queryset):
 
 def pooled_sourcing_alpha(annotated):
     """The sourcing alpha pooled over the passages of an outlet's or author's reviewed articles
-    (annotated by with_credibility()): an Alpha, "too few" under scoring.MIN_UNITS passages.
+    (its stored totals): an Alpha, "too few" under scoring.MIN_UNITS passages.
     """
     if annotated.sourcing_units < scoring.MIN_UNITS:
         return scoring.Alpha(None, scoring.TOO_FEW)
@@ -105,7 +75,7 @@ def stored_uncertainty(totals):
 
 
 def shares_of(annotated):
-    """The Shares of an outlet or author annotated by with_credibility()."""
+    """The Shares of an outlet's or author's stored totals."""
     return scoring.Shares.of(
         {category: getattr(annotated, f"{category}_chars") for category in scoring.SHARE_CATEGORIES}
     )

@@ -17,7 +17,7 @@ from . import aggregates, scoring
 from .models import Annotation, ArticleFlagUse, ArticleSummary, AuthorTotals, OutletTotals
 from .models.totals import BANDS
 
-SOURCING = ("sourcing_units", "sourcing_sourced", "sourcing_unsourced", "sourcing_disagreement")
+SOURCING = aggregates.SOURCING
 KINDS = {Outlet: OutletTotals, Author: AuthorTotals}
 # How each kind reaches its articles' rows from an annotation and from a flag use.
 _ANNOTATION_PATH = {Outlet: "review__article__outlet", Author: "review__article__authors"}
@@ -250,7 +250,7 @@ def _add_intervals(model, ids, result):
 
 
 def _shares(row):
-    """The shares of the reviewed articles' text, as aggregates.with_credibility() computed them."""
+    """The shares of the reviewed articles' text: sourced of the facts, unsourced and opinion of all."""
     if not row["reviewed_count"]:
         return {"sourced_fact_share": None, "unsourced_share": None, "opinion_share": None}
     total = sum(row[f"{category}_chars"] for category in scoring.SHARE_CATEGORIES)

@@ -129,7 +129,7 @@ def test_a_passage_a_minority_called_unsourced_is_listed():
 def test_worked_outlet_weighs_articles_by_their_text():
     article = score(PASSAGES, REVIEWS).shares
     other = Shares.of({SOURCED: 300, UNSOURCED: 0, OPINION: 100})
-    # As aggregates.with_credibility() does in SQL: add up each category's characters.
+    # As annotations/totals.fresh() does in SQL: add up each category's characters.
     outlet = Shares.of({category: article.chars[category] + other.chars[category] for category in article.chars})
     assert outlet.total == 1000
     assert outlet.sourced_fact_share == 0.84

@@ -307,7 +307,7 @@ def sentences(*lengths):
 def test_outlet_page_reproduces_the_methodologys_worked_outlet(client, editor, reviewer, other_reviewer):
     from dossier.models import Outlet
 
-    from annotations.aggregates import with_credibility
+    from annotations import totals
 
     # The methodology's article (Ana = reviewer, Ben = other_reviewer) and a 400-character one.
     first = make_article(body=sentences(120, 80, 200, 50, 150), outlet="Worked")
@@ -317,7 +317,7 @@ def test_outlet_page_reproduces_the_methodologys_worked_outlet(client, editor, r
     make_review(second, reviewer, {0: "c", 1: "o"})
     assert [p.end - p.start for p in first.passages.all()] == [120, 80, 200, 50, 150]
 
-    outlet = with_credibility(Outlet.objects.filter(name="Worked")).get()
+    outlet = totals.of(Outlet, Outlet.objects.get(name="Worked").pk)
     assert outlet.sourced_fact_share == 0.84 and outlet.opinion_share == 0.1
     client.force_login(editor)
     content = client.get(reverse("annotations:outlet", args=[outlet.pk])).content.decode()
@@ -358,14 +358,15 @@ def test_an_outlets_shares_add_up_characters_over_its_reviewed_articles(client, 
 def test_an_outlets_pooled_sourcing_alpha_and_intervals_resample_its_articles(client, editor, reviewer, other_reviewer):
     from dossier.models import Outlet
 
-    from annotations.aggregates import pooled_sourcing_alpha, with_credibility
+    from annotations import totals
+    from annotations.aggregates import pooled_sourcing_alpha
 
     # The methodology's pooled example: six sourcing passages in each of two articles.
     for number, (first, second) in enumerate((("qqvvqq", "qqvvvq"), ("qvvqvq", "qvvqvq"))):
         article = make_article(body=sentences(*[30 + number] * 6), outlet="Pooled")
         make_review(article, reviewer, dict(enumerate(first)))
         make_review(article, other_reviewer, dict(enumerate(second)))
-    outlet = with_credibility(Outlet.objects.filter(name="Pooled")).get()
+    outlet = totals.of(Outlet, Outlet.objects.get(name="Pooled").pk)
     assert outlet.sourcing_units == 12
     assert pooled_sourcing_alpha(outlet).value == pytest.approx(240 / 286)
     client.force_login(editor)
